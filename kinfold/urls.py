@@ -1,0 +1,15 @@
+"""Kinfold's URLs: one include per app."""
+
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("", include("kinfold.access.urls")),
+    path("people/", include("kinfold.people.urls")),
+    path("workforce/", include("kinfold.workforce.urls")),
+]
+
+handler403 = "kinfold.views.forbidden"
+handler404 = "kinfold.views.not_found"
