@@ -57,8 +57,13 @@ INSTALLED_APPS = [
     "kinfold.access",
     "kinfold.workforce",
     "kinfold.people",
+    "kinfold.journey",
+    "kinfold.timescales",
     "synthetic",
 ]
+if TESTING:
+    # A stand-in stage with stored due dates, for the timescales tests and benchmark.
+    INSTALLED_APPS.append("tests.timescales_testapp")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
