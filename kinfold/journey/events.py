@@ -61,6 +61,8 @@ for _t in [
     EventType("note.recorded", "Case note", "recording"),
     EventType("visit.recorded", "Visit", "recording", significant=True),
     EventType("note.revised", "Case note changed", "recording"),
+    EventType("oversight.recorded", "Management oversight", "oversight", significant=True),
+    EventType("action.completed", "Action completed", "oversight"),
 ]:
     register_event_type(_t)
 

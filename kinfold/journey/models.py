@@ -138,3 +138,4 @@ class EventRetraction(models.Model):
 
 # Case notes live in their own module; imported here so Django registers them with the app.
 from .notes import CaseNote, CaseNoteVersion  # noqa: E402, F401
+from .oversight import Action, CaseDiscussion, Supervision  # noqa: E402, F401

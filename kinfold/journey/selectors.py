@@ -37,3 +37,27 @@ def involvements_for_person(*, worker: Worker, person_id: int) -> QuerySet[Invol
 def open_involvements(*, stage: str | None = None) -> QuerySet[Involvement]:
     qs = Involvement.objects.filter(ended_on__isnull=True)
     return qs.filter(stage=stage) if stage else qs
+
+
+def open_actions(*, owner: Worker):
+    """The worker's actions not yet done, soonest due first (overdue ones come first)."""
+    from .oversight import Action
+
+    return (
+        Action.objects.filter(owner=owner, completed_at__isnull=True)
+        .select_related("person", "set_by")
+        .order_by("due_date", "id")
+    )
+
+
+def oversight_for_person(*, worker: Worker, person_id: int):
+    """Management oversight of a child, newest first: the decisions and their actions."""
+    from .oversight import CaseDiscussion
+
+    if not _may_see(worker, person_id):
+        return CaseDiscussion.objects.none()
+    return (
+        CaseDiscussion.objects.filter(person_id=person_id)
+        .select_related("manager", "supervision")
+        .order_by("-held_on", "-id")
+    )
