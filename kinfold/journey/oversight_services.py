@@ -154,7 +154,9 @@ def record_oversight(*, actor: Worker, held_on: dt.date, discussion: Discussion)
 @transaction.atomic
 def complete_action(*, actor: Worker, action_id: int, note: str = "") -> Action:
     """Mark an action done: its owner, whoever set it, or a team manager."""
-    action = Action.objects.select_for_update().select_related("person").get(pk=action_id)
+    action = (
+        Action.objects.select_for_update(of=("self",)).select_related("person").get(pk=action_id)
+    )
     allowed = actor.pk in (action.owner_id, action.set_by_id) or actor.role == Role.TEAM_MANAGER
     if not allowed and not is_administrator(actor):
         raise PermissionDenied("Only the action's owner, whoever set it or a manager can do this")
