@@ -53,7 +53,11 @@ def person_view(*, audit_as: str = AuditAction.VIEW, kwarg: str = "pk"):
             )
             if person.merged_into_id:
                 messages.info(request, "This record was merged: you are seeing the record kept.")
-                return redirect(request.resolver_match.view_name, person.merged_into_id, *args)
+                return redirect(
+                    request.resolver_match.view_name,
+                    *args,
+                    **{**kwargs, kwarg: person.merged_into_id},
+                )
             decision = check_person(request.user, person)
             if not decision.allowed:
                 audit.record(

@@ -18,7 +18,12 @@ READ_ONLY_ROLES = frozenset({Role.PERFORMANCE_OFFICER})
 
 
 def can_record(worker: Worker) -> bool:
-    return bool(worker.is_authenticated and worker.is_active and worker.role not in READ_ONLY_ROLES)
+    """Who may add and change records: any signed-in, active worker except read-only roles."""
+    return bool(
+        worker.is_authenticated
+        and worker.is_active
+        and (worker.role not in READ_ONLY_ROLES or worker.is_superuser)
+    )
 
 
 def require_write_access(worker: Worker, person: Person) -> None:

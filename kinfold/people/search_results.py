@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q
 from django.urls import reverse
@@ -128,7 +129,7 @@ def build_results(
         if person is None:
             continue
         seen = access[pid]
-        base = {
+        base: dict[str, Any] = {
             "person_id": pid,
             "la_child_id": person.la_child_id,
             "access": seen,

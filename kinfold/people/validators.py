@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 # remainder mod 23 of the weighted sum of characters 2-13 (weights 2..13), read through
 # CHECK_LETTERS (DfE "Unique Pupil Numbers" guidance, annex A).
 CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
-UPN_SHAPE = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
+UPN_SHAPE = re.compile(r"^[A-Z][0-9]{11}[0-9A-Z]$")
 
 
 def _char_value(ch: str) -> int:
@@ -54,7 +54,7 @@ def normalise_nhs_number(value: str) -> str:
 
 def validate_nhs_number(value: str) -> None:
     digits = normalise_nhs_number(value)
-    if not re.fullmatch(r"\d{10}", digits):
+    if not re.fullmatch(r"[0-9]{10}", digits):
         raise ValidationError("An NHS number is 10 digits, like 943 476 5919", code="nhs_shape")
     if not nhs_number.is_valid(digits):
         raise ValidationError("This is not a valid NHS number: check the digits", code="nhs_check")
@@ -63,7 +63,9 @@ def validate_nhs_number(value: str) -> None:
 # UK postcode, including GIR 0AA; the outward and inward parts separated by an optional space.
 POSTCODE = re.compile(
     r"^(GIR ?0AA|[A-PR-UWYZ](\d{1,2}|[A-HK-Y]\d{1,2}|\d[A-HJKPSTUW]|[A-HK-Y]\d[ABEHMNPRV-Y])"
-    r" ?\d[ABD-HJLNP-UW-Z]{2})$"
+    r" ?\d[ABD-HJLNP-UW-Z]{2})$",
+    # \d must mean 0-9 only: other scripts' digits are not postcodes.
+    re.ASCII,
 )
 
 
