@@ -32,6 +32,14 @@ PAIRS_PER_PAGE = 25
 DUPLICATE_THRESHOLD = 0.8
 
 
+def _in_sentence(label: str) -> str:
+    """A field label inside a sentence: "Date of birth" → "date of birth", "NHS number" stays."""
+    first, _, rest = label.partition(" ")
+    if first.isupper() and len(first) > 1:
+        return label
+    return label[:1].lower() + label[1:]
+
+
 def _refuse(request, message: str, status: int = 403):
     return render(
         request,
@@ -105,13 +113,13 @@ class MergeForm(forms.Form):
         for name in self.differing:
             label = field_label(name)
             self.fields[name] = forms.ChoiceField(
-                label=f"Which {label.lower()} is right?",
+                label=f"Which {_in_sentence(label)} is right?",
                 choices=[
                     (KEPT, f"{display_value(kept, name)} (from {kept.la_child_id})"),
                     (RETIRED, f"{display_value(retired, name)} (from {retired.la_child_id})"),
                 ],
                 widget=forms.RadioSelect,
-                error_messages={"required": f"Choose which {label.lower()} to keep"},
+                error_messages={"required": f"Choose which {_in_sentence(label)} to keep"},
             )
             layout.append(Field.radios(name, legend_size=Size.SMALL, inline=False))
         self.initial.update({"kept_version": kept.version, "retired_version": retired.version})
