@@ -34,7 +34,7 @@ DUPLICATE_THRESHOLD = 0.8
 
 def _in_sentence(label: str) -> str:
     """A field label inside a sentence: "Date of birth" → "date of birth", "NHS number" stays."""
-    first, _, rest = label.partition(" ")
+    first = label.split(" ", 1)[0]
     if first.isupper() and len(first) > 1:
         return label
     return label[:1].lower() + label[1:]
