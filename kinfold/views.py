@@ -3,11 +3,18 @@
 from django.shortcuts import render
 from django.utils import timezone
 
+from kinfold.access.visibility import Access
+from kinfold.people.search_results import access_for
 from kinfold.workforce.selectors import my_allocated_children
 
 
 def home(request):
-    allocations = my_allocated_children(worker=request.user)
+    """The worker's own children. A restricted record they are not named on is shown as the
+    search shows it: that it exists, its LA child ID, and no name."""
+    allocations = list(my_allocated_children(worker=request.user))
+    access = access_for(request.user, [a.person for a in allocations])
+    for a in allocations:
+        a.restricted_to_me = access[a.person_id] is not Access.FULL
     return render(
         request,
         "home.html",

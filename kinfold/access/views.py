@@ -193,7 +193,14 @@ def person_audit(request, pk):
     return render(
         request,
         "access/person_audit.html",
-        {"person": person, "page": page, "now": timezone.now()},
+        {
+            "person": person,
+            "page": page,
+            "now": timezone.now(),
+            # Administrators answer for the log, not the child: a restricted record is named
+            # only to those named on it.
+            "show_name": check_person(request.user, person).allowed,
+        },
     )
 
 
