@@ -63,6 +63,9 @@ for _t in [
     EventType("note.revised", "Case note changed", "recording"),
     EventType("oversight.recorded", "Management oversight", "oversight", significant=True),
     EventType("action.completed", "Action completed", "oversight"),
+    # A significant event a worker adds to the chronology (from a police notification, a
+    # school's report…), with its source.
+    EventType("chronology.entry", "Significant event", "recording", significant=True),
 ]:
     register_event_type(_t)
 

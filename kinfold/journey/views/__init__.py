@@ -1,0 +1,1 @@
+"""The pages of a child's journey: case notes, the chronology, supervision and actions."""
