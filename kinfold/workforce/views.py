@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from kinfold.access import audit
 from kinfold.access.models import AuditAction
+from kinfold.journey.selectors import may_see_supervision, may_supervise, supervisions_of
 
 from . import selectors
 from .models import OrgUnit, Worker
@@ -87,5 +88,11 @@ def worker_detail(request, pk):
             "history": history,
             "current_team": current[0] if current else None,
             "caseload": caseload,
+            "may_supervise": may_supervise(manager=request.user, supervisee=worker),
+            "supervisions": [
+                s
+                for s in supervisions_of(worker=worker)[:20]
+                if may_see_supervision(worker=request.user, supervision=s)
+            ],
         },
     )
