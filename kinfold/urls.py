@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("kinfold.access.urls")),
     path("people/", include("kinfold.people.urls")),
     path("workforce/", include("kinfold.workforce.urls")),
+    path("journey/", include("kinfold.journey.urls")),
+    path("timescales/", include("kinfold.timescales.urls")),
 ]
 
 handler403 = "kinfold.views.forbidden"

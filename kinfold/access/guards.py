@@ -100,7 +100,7 @@ def administrators_only(view):
                 "error.html",
                 {
                     "heading": "You cannot see this page",
-                    "message": "Only system administrators can see the audit log.",
+                    "message": "Only system administrators can see this page.",
                 },
                 status=403,
             )
