@@ -211,6 +211,11 @@ if not (DEBUG or DEMO_MODE or TESTING):
 LA_CODE = os.environ.get("KINFOLD_LA_CODE", "873")
 LA_NAME = os.environ.get("KINFOLD_LA_NAME", "Fenshire County Council")
 
+# Working hours for deadlines counted in working hours (MASH RAG ratings), "HH:MM-HH:MM".
+TIMESCALES_WORKING_DAY = tuple(os.environ.get("KINFOLD_WORKING_DAY", "09:00-17:00").split("-", 1))
+# A case note can be corrected by its author for this long; later changes are new versions.
+KINFOLD_NOTE_LOCK_HOURS = int(os.environ.get("KINFOLD_NOTE_LOCK_HOURS", "48"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
