@@ -72,7 +72,11 @@ class Person(models.Model):
         "Unique pupil number", max_length=13, blank=True, validators=[validate_upn], db_index=True
     )
     former_upn = models.CharField(
-        "Former unique pupil number", max_length=13, blank=True, validators=[validate_upn]
+        "Former unique pupil number",
+        max_length=13,
+        blank=True,
+        validators=[validate_upn],
+        db_index=True,  # a UPN search looks in both
     )
 
     # Restricted records: only named workers see the content (see access.models.RestrictedAccess).
@@ -333,7 +337,8 @@ class PersonNameKey(models.Model):
     """One searchable name token of a person (from every name they have or had), with its
     normalised form and phonetic code. Kept in step by people.search.refresh_search_keys.
 
-    On PostgreSQL the token also has a trigram (pg_trgm GIN) index, made by migration 0003.
+    Fuzzy matching runs over the distinct tokens (the people_nametoken table, trigram-indexed on
+    PostgreSQL); these rows are then found by exact token.
     """
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_keys")
