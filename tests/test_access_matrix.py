@@ -339,6 +339,14 @@ MATRIX: dict[str, Row] = {
     "timescales:rule": Row(lambda w: {"code": w.rule_code}, ADMINISTRATORS_ONLY),
     "timescales:rule-change": Row(lambda w: {"code": w.rule_code}, ADMINISTRATORS_ONLY),
     "timescales:closure-days": Row(_none, ADMINISTRATORS_ONLY),
+    # Worklists: my work for everyone; a team's work, a worker's list in it and the team's
+    # caseloads for the team's managers and consultants and for administrators (any team).
+    "timescales:my-work": Row(_none, signed_in(OK)),
+    "timescales:team": Row(_none, MANAGERS_AND_ADMINISTRATORS),
+    "timescales:team-worker": Row(
+        lambda w: {"worker_pk": w.worker_id}, MANAGERS_AND_ADMINISTRATORS
+    ),
+    "timescales:caseload": Row(_none, MANAGERS_AND_ADMINISTRATORS),
 }
 
 # When the child's record is restricted, with the team manager as its restriction manager: the

@@ -16,15 +16,37 @@ declares them here, usually in its AppConfig.ready():
 selects the items still open: only those move. `repeat_q` selects the items that are a repeat
 ("then every 6 weeks"), counted with the rule's repeat interval from their trigger (the previous
 occurrence); the others use the first interval. `recompute` writes only the due field.
+
+For the worklists (`timescales.worklists`) a registration may also say whose item it is and
+which child it is about, so the stage's items appear on "My work" and "My team" with no more
+code: `owner_field` is a path of foreign keys (`"owner"`, `"plan__social_worker"`) ending at a
+worker, `person_field` one ending at a person; `title` is fixed text or `title(item) -> str`
+(default: the rule's item, "Single assessment completed"); `url` is a URL name reversed with
+the item's pk, or `url(item) -> str` (default: the child's record). Index the model on
+(owner, due field), ideally only over open rows, so that a worker's list is an index range:
+
+    register(
+        Assessment,
+        rule_code="assessment.single",
+        trigger_field="referral_date",
+        due_field="due_on",
+        open_q=Q(completed_on__isnull=True),
+        owner_field="social_worker",
+        person_field="person",
+        url="assessments:assessment",
+    )
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, models, transaction
 from django.db.models import BooleanField, Case, Count, Q, Value, When
 from django.utils import timezone
@@ -49,6 +71,11 @@ class Registration:
     due_field: str
     open_q: Q
     repeat_q: Q | None = None
+    # For the worklists (all optional): whose item, which child, what it is called, where it is.
+    owner_field: str | None = None
+    person_field: str | None = None
+    title: str | Callable[[models.Model], str] | None = None
+    url: str | Callable[[models.Model], str] | None = None
 
     @property
     def label(self) -> str:
@@ -68,18 +95,59 @@ def register(
     due_field: str,
     open_q: Q,
     repeat_q: Q | None = None,
+    owner_field: str | None = None,
+    person_field: str | None = None,
+    title: str | Callable[[models.Model], str] | None = None,
+    url: str | Callable[[models.Model], str] | None = None,
 ) -> Registration:
     """Declare that `model.due_field` holds the due date `rule_code` computes from
-    `model.trigger_field`. Registering the same model field again replaces the entry."""
+    `model.trigger_field`. Registering the same model field again replaces the entry.
+
+    With `owner_field` the open items appear on their owner's worklist (see the module's
+    docstring for `person_field`, `title` and `url`)."""
     for name in (trigger_field, due_field):
         f = model._meta.get_field(name)
         if not isinstance(f, _DATE_FIELDS) or f.many_to_one or f.many_to_many:
             raise TypeError(f"{model.__name__}.{name} must be a DateField or DateTimeField")
     if not isinstance(open_q, Q) or (repeat_q is not None and not isinstance(repeat_q, Q)):
         raise TypeError("open_q and repeat_q must be Q objects")
-    registration = Registration(model, rule_code, trigger_field, due_field, open_q, repeat_q)
+    if owner_field is not None:
+        _check_path(model, owner_field, settings.AUTH_USER_MODEL, "owner_field")
+    if person_field is not None:
+        _check_path(model, person_field, "people.Person", "person_field")
+    registration = Registration(
+        model,
+        rule_code,
+        trigger_field,
+        due_field,
+        open_q,
+        repeat_q,
+        owner_field=owner_field,
+        person_field=person_field,
+        title=title,
+        url=url,
+    )
     _registry[rule_code][registration.label] = registration
     return registration
+
+
+def _check_path(model: type[models.Model], path: str, target: str, argument: str) -> None:
+    """`path` must follow forward foreign keys from `model` and end at one to `target`: one row
+    per item, so a worklist is one query with joins, never a fan-out."""
+    current = model
+    hops = path.split("__")
+    for i, name in enumerate(hops):
+        try:
+            f = current._meta.get_field(name)
+        except FieldDoesNotExist:
+            raise TypeError(f"{argument}: {current.__name__} has no field {name!r}") from None
+        if not (f.many_to_one or f.one_to_one) or f.auto_created or f.related_model is None:
+            raise TypeError(f"{argument}: {current.__name__}.{name} must be a foreign key")
+        related = f.related_model
+        assert isinstance(related, type)
+        current = related
+        if i == len(hops) - 1 and current._meta.label != apps.get_model(target)._meta.label:
+            raise TypeError(f"{argument}: {path!r} must end at a foreign key to {target}")
 
 
 def unregister(registration: Registration) -> None:

@@ -21,6 +21,8 @@ class TimescalesTestAppConfig(AppConfig):
             trigger_field="trigger_date",
             due_field="due_date",
             open_q=Q(completed_at__isnull=True, rule_code="assessment.single"),
+            owner_field="owner",
+            person_field="person",
         )
         register(
             TimedItem,
@@ -36,4 +38,7 @@ class TimescalesTestAppConfig(AppConfig):
             trigger_field="trigger_at",
             due_field="due_at",
             open_q=Q(completed_at__isnull=True, rule_code="mash.rag.amber"),
+            owner_field="owner",
+            person_field="person",
+            title="MASH information gathering (amber)",
         )
