@@ -35,6 +35,10 @@ GIVEN = {
     "differs": (0.02, 0.96, "Different given name"),
 }
 SWAPPED = (0.01, 0.00001, "Given and family names swapped")
+# Swapped and also misspelt ("Lewsi Charlie" for Charlie Lewis): the names are compared
+# crosswise, each weighted at its level as if straight, and the reason says so.
+SWAPPED_CROSSWISE = "Given and family names swapped, spelt similarly"
+CROSS_AGREES = {"exact", "other", "close", "sounds"}
 # Siblings born together share a family name, a birthday and an address, which the fields'
 # weights (taken as independent) would add up to a match: only the given name tells them apart.
 TWINS = (0.1, 1.0, "Could be twins: same birthday, different given names")
@@ -48,9 +52,11 @@ SEX = {
     "agree": (0.97, 0.5, "Same sex"),
     "differs": (0.03, 0.5, "Different sex"),
 }
+# A shared NHS number almost never belongs to two people, and a record of the same person
+# rarely carries a different valid number (benchmarks/matching/RESULTS.md).
 NHS = {
-    "agree": (0.98, 0.00001, "Same NHS number"),
-    "differs": (0.02, 0.9999, "Different NHS number"),
+    "agree": (0.98, 0.0000001, "Same NHS number"),
+    "differs": (0.005, 0.9999, "Different NHS number"),
 }
 POSTCODE = {
     "current": (0.55, 0.002, "Same postcode"),
@@ -194,6 +200,24 @@ def _postcode_level(a: MatchRecord, b: MatchRecord) -> str:
     return "differs"
 
 
+def _crosswise(a: MatchRecord, b: MatchRecord) -> tuple[str, str] | None:
+    """The (family, given) levels of the names compared crosswise, when they agree that way
+    and not straight: names recorded the other way round, and misspelt too."""
+    if not (a.given and a.family and b.given and b.family):
+        return None
+    if JaroWinkler.similarity(a.family, b.family) >= 0.8 or a.given == b.given:
+        return None
+    family = _name_level(
+        a.family, b.given, set(), set(), a.all_family_tokens, b.all_given_tokens, given=False
+    )
+    given = _name_level(
+        a.given, b.family, set(), set(), a.all_given_tokens, b.all_family_tokens, given=True
+    )
+    if family in CROSS_AGREES and given in CROSS_AGREES:
+        return family, given
+    return None
+
+
 def _weight(m: float, u: float) -> float:
     return math.log2(m / u)
 
@@ -201,11 +225,19 @@ def _weight(m: float, u: float) -> float:
 def score_pair(a: MatchRecord, b: MatchRecord, freq: NameFrequencies) -> tuple[float, list[str]]:
     """The probability that a and b are the same person, and the reasons, strongest first."""
     parts: list[tuple[float, str]] = []
-    swapped = a.given and a.family and a.given == b.family and a.family == b.given
+    swapped = bool(a.given and a.family and a.given == b.family and a.family == b.given)
+    crosswise = None if swapped else _crosswise(a, b)
     family = given = ""
     if swapped:
         m, u, reason = SWAPPED
         parts.append((_weight(m, u), reason))
+    elif crosswise:
+        swapped = True
+        cross_family, cross_given = crosswise
+        m, u, _reason = FAMILY[cross_family]
+        parts.append((_weight(m, u), SWAPPED_CROSSWISE))
+        m, u, _reason = GIVEN[cross_given]
+        parts.append((_weight(m, u), ""))
     else:
         family = _name_level(
             a.family,
@@ -258,5 +290,5 @@ def score_pair(a: MatchRecord, b: MatchRecord, freq: NameFrequencies) -> tuple[f
     prior = math.log2(DUPLICATE_SHARE * 2 / register)
     total = prior + sum(w for w, _ in parts)
     probability = 1 / (1 + 2 ** (-total)) if total > -60 else 0.0
-    reasons = [r for w, r in sorted(parts, key=lambda p: -p[0]) if r not in QUIET]
+    reasons = [r for w, r in sorted(parts, key=lambda p: -p[0]) if r and r not in QUIET]
     return probability, reasons

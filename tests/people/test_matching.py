@@ -79,6 +79,14 @@ def test_given_and_family_names_swapped(register):
     assert "Given and family names swapped" in found.reasons
 
 
+def test_given_and_family_names_swapped_and_misspelt(register):
+    target = person("Whitfeild", "Jonathon")
+    [found] = check()
+    assert found.person == target
+    assert "Given and family names swapped, spelt similarly" in found.reasons
+    assert found.score >= 0.8
+
+
 def test_an_accent_or_hyphen_makes_no_difference(register):
     zoe = person("Zoë", "Smith-Jones")
     [found] = check(given_name="Zoe", family_name="Smith Jones")
