@@ -6,16 +6,15 @@ together through Person.clean(); services check again before anything is written
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.utils import timezone
+
+from kinfold.forms import GovukDateField
 
 from . import codes
 from .models import Address, Person, PersonName
@@ -29,36 +28,6 @@ from .validators import (
 )
 
 DATE_FIELDS = ("date_of_birth", "expected_date_of_birth", "date_of_death")
-
-
-class GovukDateField(DateInputField):
-    """A GOV.UK date input (`<name>_0` day, `<name>_1` month, `<name>_2` year) whose
-    messages name the date: "Enter the day, month and year of the date of birth"."""
-
-    def __init__(self, *, what: str, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(require_all_fields=False, **kwargs)
-        self.what = what
-        self.error_messages.update(
-            {
-                "required": f"Enter the {what}",
-                "incomplete": f"Enter the day, month and year of the {what}",
-            }
-        )
-        for part, sub in zip(("day", "month", "year"), self.fields, strict=True):
-            sub.error_messages["incomplete"] = f"The {what} must include a {part}"
-            sub.validators = [RegexValidator(r"^[0-9]+$", f"The {what} must be a real date")]
-
-    def compress(self, data_list):
-        day, month, year = data_list
-        if not (day and month and year):
-            return None
-        if len(year) != 4:
-            raise ValidationError(f"The year of the {self.what} must include 4 numbers")
-        try:
-            return dt.date(int(year), int(month), int(day))
-        except ValueError as error:
-            raise ValidationError(f"The {self.what} must be a real date") from error
 
 
 def _text(label: str, max_length: int, *, required: bool = False, **kwargs) -> forms.CharField:

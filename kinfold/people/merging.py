@@ -34,25 +34,11 @@ from .models import (
     Relationship,
 )
 from .search import refresh_search_keys
+from .services import PERSON_FIELDS
 
-# The person's own facts a worker chooses between, in the order the comparison shows them.
-MERGEABLE_FIELDS = [
-    "given_name",
-    "family_name",
-    "preferred_name",
-    "date_of_birth",
-    "expected_date_of_birth",
-    "date_of_death",
-    "sex",
-    "gender",
-    "ethnicity",
-    "first_language",
-    "religion",
-    "immigration_status",
-    "nhs_number",
-    "upn",
-    "former_upn",
-]
+# The person's own facts a worker chooses between, in the order the comparison shows them:
+# the same facts a worker records.
+MERGEABLE_FIELDS = PERSON_FIELDS
 KEPT, RETIRED = "kept", "retired"
 # Rows that record history where it happened: they stay with the record they were written on.
 STAYS = {

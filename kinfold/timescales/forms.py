@@ -6,45 +6,15 @@ views put those messages beside the fields.
 
 from __future__ import annotations
 
-import datetime as dt
-
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+
+from kinfold.forms import GovukDateField
 
 from .models import Rule, Unit
 from .services import amount_problem
-
-
-class DateField(DateInputField):
-    """A GOV.UK date input whose messages name the date."""
-
-    def __init__(self, *, what: str, **kwargs):
-        super().__init__(require_all_fields=False, **kwargs)
-        self.what = what
-        self.error_messages.update(
-            {
-                "required": f"Enter the {what}",
-                "incomplete": f"Enter the day, month and year of the {what}",
-            }
-        )
-        for part, sub in zip(("day", "month", "year"), self.fields, strict=True):
-            sub.error_messages["incomplete"] = f"The {what} must include a {part}"
-            sub.validators = [RegexValidator(r"^[0-9]+$", f"The {what} must be a real date")]
-
-    def compress(self, data_list):
-        day, month, year = data_list
-        if not (day and month and year):
-            return None
-        if len(year) != 4:
-            raise ValidationError(f"The year of the {self.what} must include 4 numbers")
-        try:
-            return dt.date(int(year), int(month), int(day))
-        except ValueError as error:
-            raise ValidationError(f"The {self.what} must be a real date") from error
 
 
 def _number(label: str, help_text: str, *, what: str, example: int) -> forms.IntegerField:
@@ -86,7 +56,8 @@ class RuleChangeForm(forms.Form):
         example=6,
     )
     repeat_unit = _unit("Repeat interval counted in")
-    effective_from = DateField(
+    effective_from = GovukDateField(
+        required=True,
         what="date the change takes effect",
         label="Takes effect from",
         help_text="Today or a later date, for example 1 4 2026",
@@ -148,7 +119,8 @@ class RuleChangeForm(forms.Form):
 
 
 class ClosureDayForm(forms.Form):
-    date = DateField(
+    date = GovukDateField(
+        required=True,
         what="date of the closure day",
         label="Date the offices are closed",
         help_text="A weekday that is not a bank holiday, for example 24 12 2026",

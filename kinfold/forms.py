@@ -1,0 +1,39 @@
+"""Form parts shared by every app: the GOV.UK date input with messages that name the date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from crispy_forms_gds.fields import DateInputField
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+
+
+class GovukDateField(DateInputField):
+    """A GOV.UK date input (`<name>_0` day, `<name>_1` month, `<name>_2` year) whose
+    messages name the date: "Enter the day, month and year of the date of birth"."""
+
+    def __init__(self, *, what: str, **kwargs):
+        kwargs.setdefault("required", False)  # most dates on a record are optional
+        super().__init__(require_all_fields=False, **kwargs)
+        self.what = what
+        self.error_messages.update(
+            {
+                "required": f"Enter the {what}",
+                "incomplete": f"Enter the day, month and year of the {what}",
+            }
+        )
+        for part, sub in zip(("day", "month", "year"), self.fields, strict=True):
+            sub.error_messages["incomplete"] = f"The {what} must include a {part}"
+            sub.validators = [RegexValidator(r"^[0-9]+$", f"The {what} must be a real date")]
+
+    def compress(self, data_list):
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        if len(year) != 4:
+            raise ValidationError(f"The year of the {self.what} must include 4 numbers")
+        try:
+            return dt.date(int(year), int(month), int(day))
+        except ValueError as error:
+            raise ValidationError(f"The {self.what} must be a real date") from error
