@@ -215,6 +215,9 @@ LA_NAME = os.environ.get("KINFOLD_LA_NAME", "Fenshire County Council")
 TIMESCALES_WORKING_DAY = tuple(os.environ.get("KINFOLD_WORKING_DAY", "09:00-17:00").split("-", 1))
 # A case note can be corrected by its author for this long; later changes are new versions.
 KINFOLD_NOTE_LOCK_HOURS = int(os.environ.get("KINFOLD_NOTE_LOCK_HOURS", "48"))
+# Uploaded documents: stored under MEDIA_ROOT (never served from it), at most this many bytes.
+MEDIA_ROOT = Path(os.environ.get("KINFOLD_MEDIA_ROOT", BASE_DIR / "var" / "media"))
+KINFOLD_DOCUMENT_MAX_BYTES = int(os.environ.get("KINFOLD_DOCUMENT_MAX_BYTES", str(20 * 1024**2)))
 
 LOGGING = {
     "version": 1,

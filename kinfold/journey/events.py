@@ -66,6 +66,7 @@ for _t in [
     # A significant event a worker adds to the chronology (from a police notification, a
     # school's report…), with its source.
     EventType("chronology.entry", "Significant event", "recording", significant=True),
+    EventType("document.added", "Document added", "recording"),
 ]:
     register_event_type(_t)
 

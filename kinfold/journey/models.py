@@ -137,5 +137,6 @@ class EventRetraction(models.Model):
 
 
 # Case notes live in their own module; imported here so Django registers them with the app.
+from .documents import Document  # noqa: E402, F401
 from .notes import CaseNote, CaseNoteVersion  # noqa: E402, F401
 from .oversight import Action, CaseDiscussion, Supervision  # noqa: E402, F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import chronology, notes, oversight
+from .views import chronology, documents, notes, oversight
 
 app_name = "journey"
 
@@ -15,6 +15,10 @@ urlpatterns = [
     path("<int:pk>/chronology.pdf", chronology.chronology_pdf_export, name="chronology-pdf"),
     path("<int:pk>/chronology/add/", chronology.add_entry, name="add-entry"),
     path("events/<int:event_pk>/entered-in-error/", chronology.retract, name="retract"),
+    # A child's documents: the list, adding one, and downloading one (audited).
+    path("<int:pk>/documents/", documents.documents, name="documents"),
+    path("<int:pk>/documents/add/", documents.add_document, name="add-document"),
+    path("documents/<int:doc_pk>/", documents.document, name="document"),
     # Supervision and actions.
     path("supervision/new/<int:worker_pk>/", oversight.supervision_new, name="supervision-new"),
     path("supervision/<int:supervision_pk>/", oversight.supervision, name="supervision"),

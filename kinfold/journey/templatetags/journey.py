@@ -8,6 +8,7 @@ from django import template
 
 from kinfold.access.permissions import can_record
 from kinfold.journey import selectors
+from kinfold.workforce.services import can_allocate
 
 register = template.Library()
 
@@ -19,4 +20,5 @@ def journey_summary(context, person):
         "person": person,
         "summary": selectors.journey_summary(worker=worker, person_id=person.pk),
         "can_record": can_record(worker),
+        "can_allocate": can_allocate(worker),
     }
