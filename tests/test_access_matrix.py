@@ -34,14 +34,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from kinfold.access.models import BreakGlass
+from kinfold.journey.document_services import upload_document
 from kinfold.journey.models import CaseDiscussion, CaseNote, Event, Supervision
 from kinfold.people.models import Person, PersonMerge, Relationship
 from kinfold.timescales.models import Rule, Unit
+from kinfold.workforce.models import Allocation
 from tests.factories import AllocationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -145,6 +148,7 @@ MANAGERS_AND_ADMINISTRATORS = signed_in(REFUSED, team_manager=OK, admin=OK)
 
 # Restricted, with the team manager as its restriction manager (the only named worker).
 READ_RESTRICTED = signed_in(RESTRICTED, team_manager=OK)
+ALLOCATE = signed_in(REFUSED, team_manager=OK, admin=OK, other_team_worker=NO_ACCESS)
 WRITE_RESTRICTED = signed_in(RESTRICTED, team_manager=OK, performance_officer=REFUSED)
 
 
@@ -165,11 +169,12 @@ class World:
     note_id: int
     event_id: int
     supervision_id: int
+    document_id: int
     personas: dict = field(default_factory=dict)
 
 
 @pytest.fixture
-def world(org, personas, child) -> World:
+def world(org, personas, child, settings, tmp_path) -> World:
     # A second record of the child, held by the same team: what merging compares.
     twin = PersonFactory(
         given_name="Maisy", family_name="Okafer", date_of_birth=child.date_of_birth
@@ -230,6 +235,15 @@ def world(org, personas, child) -> World:
         decision="Visit weekly",
         manager=personas["team_manager"],
     )
+    # A document on the child, its file in a temporary folder.
+    settings.MEDIA_ROOT = tmp_path / "media"
+    document = upload_document(
+        actor=personas["allocated_worker"],
+        person=child,
+        upload=SimpleUploadedFile("assessment.pdf", b"%PDF-1.4\n%%EOF\n"),
+        title="Assessment",
+        kind="assessment",
+    )
     return World(
         child=child,
         mother=child.mother,
@@ -243,6 +257,7 @@ def world(org, personas, child) -> World:
         note_id=note.pk,
         event_id=event.pk,
         supervision_id=supervision.pk,
+        document_id=document.pk,
         personas=personas,
     )
 
@@ -307,6 +322,12 @@ MATRIX: dict[str, Row] = {
     "workforce:units": Row(_none, signed_in(OK)),
     "workforce:unit": Row(lambda w: {"pk": w.unit_id}, signed_in(OK)),
     "workforce:worker": Row(lambda w: {"pk": w.worker_id}, signed_in(OK)),
+    # Allocating is a page of the child's record, for team managers, consultants and
+    # administrators.
+    "workforce:allocate": Row(_child, ALLOCATE),
+    "workforce:end-allocation": Row(
+        lambda w: {"allocation_pk": Allocation.objects.get(person=w.child).pk}, ALLOCATE
+    ),
     # The journey: case notes and the chronology are the child's record.
     "journey:notes": Row(_child, READ_CHILD),
     "journey:add-note": Row(_child, WRITE_CHILD),
@@ -334,6 +355,10 @@ MATRIX: dict[str, Row] = {
         signed_in(REFUSED, allocated_worker=OK, team_manager=OK, admin=OK),
     ),
     "journey:my-actions": Row(_none, signed_in(OK)),
+    # A child's documents are their record; a download is a view of it.
+    "journey:documents": Row(_child, READ_CHILD),
+    "journey:add-document": Row(_child, WRITE_CHILD),
+    "journey:document": Row(lambda w: {"doc_pk": w.document_id}, READ_CHILD),
     # Timescales as data: set by system administrators.
     "timescales:rules": Row(_none, ADMINISTRATORS_ONLY),
     "timescales:rule": Row(lambda w: {"code": w.rule_code}, ADMINISTRATORS_ONLY),
@@ -373,6 +398,11 @@ RESTRICTED_DIFFERENCES: dict[str, dict[str, Outcome]] = {
     "journey:chronology-pdf": READ_RESTRICTED,
     "journey:add-entry": WRITE_RESTRICTED,
     "journey:retract": signed_in(RESTRICTED, team_manager=OK, performance_officer=REFUSED),
+    "journey:documents": READ_RESTRICTED,
+    "journey:add-document": WRITE_RESTRICTED,
+    "journey:document": READ_RESTRICTED,
+    "workforce:allocate": signed_in(RESTRICTED, team_manager=OK),
+    "workforce:end-allocation": signed_in(RESTRICTED, team_manager=OK),
 }
 RESTRICTED_MATRIX: dict[str, dict[str, Outcome]] = {
     name: RESTRICTED_DIFFERENCES.get(name, row.expect) for name, row in MATRIX.items()

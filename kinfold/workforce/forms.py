@@ -1,0 +1,126 @@
+"""Allocating a child and ending an allocation: what a team manager fills in."""
+
+from __future__ import annotations
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+
+from kinfold.forms import GovukDateField
+
+from .models import AllocationRole, TeamMembership, Worker
+
+
+def _helper(*items) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.label_size = Size.SMALL
+    helper.layout = Layout(*items)
+    return helper
+
+
+def _reason(label: str, required_message: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": required_message,
+            "max_length": "The reason must be 200 characters or fewer",
+        },
+    )
+
+
+class ServiceErrors:
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Place a service's errors beside the fields they are about."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error.messages)  # type: ignore[attr-defined]
+            return
+        for name, messages in error.message_dict.items():
+            self.add_error(name if name in self.fields else None, messages)  # type: ignore[attr-defined]
+
+
+class WorkerChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Worker) -> str:
+        team = obj.current_team()
+        return f"{obj.get_full_name() or obj.username}, {obj.get_role_display().lower()}" + (
+            f" ({team.name})" if team else ""
+        )
+
+
+def workers_for(actor: Worker, *, everyone: bool):
+    """The workers an allocator may choose: those of their own current teams, or everyone
+    current for an administrator."""
+    today = timezone.localdate()
+    current = Q(memberships__start_date__lte=today) & (
+        Q(memberships__end_date__isnull=True) | Q(memberships__end_date__gte=today)
+    )
+    workers = Worker.objects.filter(current, is_active=True).filter(
+        Q(leaving_date__isnull=True) | Q(leaving_date__gte=today)
+    )
+    if not everyone:
+        teams = TeamMembership.objects.filter(worker=actor, start_date__lte=today).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=today)
+        )
+        workers = workers.filter(memberships__unit_id__in=teams.values("unit_id"))
+    return workers.distinct().order_by("last_name", "first_name", "pk")
+
+
+class AllocateForm(ServiceErrors, forms.Form):
+    worker = WorkerChoice(
+        queryset=Worker.objects.none(),
+        label="Who is to be allocated?",
+        error_messages={
+            "required": "Choose the worker",
+            "invalid_choice": "Choose a worker from the list",
+        },
+    )
+    role = forms.ChoiceField(
+        label="As",
+        choices=AllocationRole.choices,
+        initial=AllocationRole.SOCIAL_WORKER,
+        error_messages={"invalid_choice": "Choose a role from the list"},
+    )
+    start_date = GovukDateField(
+        what="date the allocation starts",
+        label="Allocated from",
+        help_text="Today or earlier, for example 27 3 2026. An allocation in the same role "
+        "ends the day before.",
+        required=True,
+    )
+    reason = _reason(
+        "Why this allocation (or change of worker)?", "Enter the reason for the allocation"
+    )
+
+    def __init__(self, *args, actor: Worker, everyone: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = workers_for(actor, everyone=everyone)
+        self.helper = _helper(
+            Field.select("worker"),
+            Field.select("role"),
+            Field("start_date", context={"legend_size": Size.for_legend(Size.SMALL)}),
+            Field.textarea("reason", rows=2),
+            Submit("save", "Allocate"),
+        )
+
+
+class EndAllocationForm(ServiceErrors, forms.Form):
+    end_date = GovukDateField(
+        what="date the allocation ends",
+        label="Last day of the allocation",
+        help_text="Today or earlier, for example 27 3 2026",
+        required=True,
+    )
+    reason = _reason("Why is it ending?", "Enter why the allocation is ending")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field("end_date", context={"legend_size": Size.for_legend(Size.SMALL)}),
+            Field.textarea("reason", rows=2),
+            Submit("save", "End allocation"),
+        )
