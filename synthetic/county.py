@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from rich.progress import Progress
 
+from kinfold.journey.oversight import Supervision
 from kinfold.people.models import Person, Relationship
 from kinfold.workforce.models import OrgUnit, Worker
 
@@ -127,6 +128,13 @@ def clear_county() -> dict[str, int]:
     tables = _tables_to_clear()
     removed = {m._meta.label: m._base_manager.count() for m in tables}
     quoted = [connection.ops.quote_name(m._meta.db_table) for m in tables]
+    # The journey's events and their retractions are append-only, guarded by triggers
+    # (kinfold/journey/migrations/0002): on PostgreSQL a row-level trigger refuses UPDATE and
+    # DELETE, but TRUNCATE fires no row-level trigger, so the county goes with one TRUNCATE of
+    # every table together and the guard is never lifted (no ALTER TABLE … DISABLE TRIGGER,
+    # which needs the table's owner and changes the schema, if only inside this transaction).
+    # On SQLite the trigger guards UPDATE only, so DELETE works. Tested on both with journey
+    # rows present (tests/synthetic/test_journey_stages.py).
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Deferred foreign-key checks still pending in this transaction block TRUNCATE:
@@ -140,6 +148,11 @@ def clear_county() -> dict[str, int]:
     synthetic = Worker.objects.none()
     for prefix in SYNTHETIC_USERNAME_PREFIXES:
         synthetic |= Worker.objects.filter(username__startswith=prefix)
+    # Supervision records refer to workers only (their case discussions, about children, went
+    # above): those of the county's workers go with them.
+    removed["journey.Supervision"] = Supervision.objects.filter(
+        Q(supervisee__in=synthetic) | Q(supervisor__in=synthetic)
+    ).delete()[0]
     audited = set(
         AuditEvent.objects.filter(worker__in=synthetic).values_list("worker_id", flat=True)
     )

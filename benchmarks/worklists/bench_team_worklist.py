@@ -11,19 +11,26 @@ Runs against the synthetic county in DATABASE_URL (`manage.py synth_county`). Ti
 - `worklist(owner=…)`, the selector "My work" calls, and the My work page, for workers with
   open work.
 
-Work to list. Until `synth_county` makes supervision actions itself, this script adds them
-when the county has no open actions (or with --regenerate), deterministically (--seed): for
-each worker holding a current social-worker allocation, --per-worker open actions about their
-allocated children, due dates spread uniformly from 60 days before to 60 days after today, set
-by a team manager of the worker's team (else by the worker), plus one completed action in
-five that must not be counted. They are marked "[bench]" in their description; --regenerate
-replaces only those. Stage items registered with an owner (assessments, visits, reviews) are
-counted too once the stages exist: each is one more grouped query per page.
+Work to list. `synth_county` makes supervision with case discussions and actions (issue 4,
+section 5): about monthly for every worker holding cases, actions done on time, done late,
+open and overdue, open and not yet due, relative to the county's `--today`. The script uses
+those. Only when the county has no open action (a county made before that stage) or with
+--regenerate does it add its own, deterministically (--seed): for each worker holding a
+current social-worker allocation, --per-worker open actions about their allocated children,
+due dates spread uniformly from 60 days before to 60 days after today, set by a team manager
+of the worker's team (else by the worker), plus one completed action in five that must not be
+counted. They are marked "[bench]" in their description; --regenerate replaces only those.
+Stage items registered with an owner (assessments, visits, reviews) are counted too once the
+stages exist: each is one more grouped query per page.
+
+The clock is pinned (time-machine, ticking) to --today, by default the county's reference
+date, so that the county's items are overdue, due this week or later as the county meant
+them, not all overdue because the wall clock has moved on.
 
     createdb -h 127.0.0.1 -U postgres kinfold_bench_wl
     export KINFOLD_DEMO=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/kinfold_bench_wl
     .venv/bin/python manage.py migrate
-    .venv/bin/python manage.py synth_county --children 5000 --seed 1
+    .venv/bin/python manage.py synth_county --children 130000 --seed 2026 --today 2026-03-31
     .venv/bin/python benchmarks/worklists/bench_team_worklist.py --repeats 30
 
 Prints a Markdown table for RESULTS.md and writes a JSON record to benchmarks/out/.
@@ -41,6 +48,7 @@ import statistics
 import sys
 import time
 import warnings
+import zoneinfo
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,6 +84,7 @@ from kinfold.people.models import Person  # noqa: E402
 from kinfold.timescales import worklists  # noqa: E402
 from kinfold.workforce.models import AllocationRole, OrgUnit, Role, Worker  # noqa: E402
 from kinfold.workforce.selectors import current_allocations, current_memberships  # noqa: E402
+from synthetic.models import SyntheticCounty  # noqa: E402
 
 MARK = "[bench]"
 WHAT = (
@@ -195,8 +204,22 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=20, help="rounds over the teams")
     parser.add_argument("--regenerate", action="store_true", help="replace the [bench] actions")
     parser.add_argument("--no-pages", action="store_true", help="time the selectors only")
+    parser.add_argument(
+        "--today",
+        type=dt.date.fromisoformat,
+        default=None,
+        help="pin the clock to this day (default: the county's reference date)",
+    )
     args = parser.parse_args()
 
+    import time_machine
+
+    wall_start, perf_start = dt.datetime.now(dt.UTC), time.perf_counter()  # before the pin
+    county = SyntheticCounty.objects.order_by("-pk").first()
+    pinned = args.today or (county.reference_date if county else None)
+    if pinned is not None:
+        noon = dt.datetime.combine(pinned, dt.time(12, 0), zoneinfo.ZoneInfo(settings.TIME_ZONE))
+        time_machine.travel(noon, tick=True).start()
     today = timezone.localdate()
     t0 = time.perf_counter()
     added = 0
@@ -272,17 +295,37 @@ def main() -> None:
 
     explain = ""
     if connection.vendor == "postgresql":
-        owner_ids = [w.pk for w in worklists.team_workers(teams[0])]
-        query = worklists.ACTIONS.counts_query(owner_ids, worklists.Clock.current())
-        explain = query.explain(analyze=True)
+        # The team whose members own the most open actions (the largest team may own none).
+        members = {u.pk: [w.pk for w in worklists.team_workers(u)] for u in teams}
+        busiest = max(
+            teams,
+            key=lambda u: (
+                Action.objects.filter(completed_at__isnull=True, owner_id__in=members[u.pk])
+            ).count(),
+        )
+        query = worklists.ACTIONS.counts_query(members[busiest.pk], worklists.Clock.current())
+        explain = f"{busiest.name} ({len(members[busiest.pk])} workers)\n" + query.explain(
+            analyze=True
+        )
 
     results = {name: percentiles(s) for name, s in samples.items() if s}
+    open_actions = Action.objects.filter(completed_at__isnull=True)
     record = {
-        "at": timezone.now().isoformat(),
+        # The wall clock, not the pinned one.
+        "at": (wall_start + dt.timedelta(seconds=time.perf_counter() - perf_start)).isoformat(),
         "database": connection.vendor,
         "today": today.isoformat(),
+        "clock_pinned": pinned is not None,
         "persons": Person.objects.count(),
-        "open_actions": Action.objects.filter(completed_at__isnull=True).count(),
+        "open_actions": open_actions.count(),
+        "open_actions_overdue": open_actions.filter(due_date__lt=today).count(),
+        "open_actions_per_owner_max": max(
+            open_actions.values("owner_id")
+            .annotate(n=Count("id"))
+            .values_list("n", flat=True)
+            .order_by("-n")[:1],
+            default=0,
+        ),
         "actions": Action.objects.count(),
         "actions_added": added,
         "setup_s": round(setup_s, 2),
@@ -301,12 +344,14 @@ def main() -> None:
     }
     out = ROOT / "benchmarks" / "out"
     out.mkdir(exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = wall_start.strftime("%Y%m%d-%H%M%S")
     (out / f"worklists-{connection.vendor}-{stamp}.json").write_text(
         json.dumps(record, indent=2, default=str)
     )
     print(
-        f"\n{connection.vendor}; {record['open_actions']:,} open actions "
+        f"\n{connection.vendor}; today {today} (pinned: {record['clock_pinned']}); "
+        f"{record['open_actions']:,} open actions "
+        f"({record['open_actions_overdue']:,} overdue) "
         f"({record['actions']:,} in all, {added:,} added in {setup_s:.1f} s); "
         f"{len(teams)} teams of {min(sizes.values())}-{max(sizes.values())} workers; "
         f"sources: {', '.join(record['sources'])}; queries: {queries}\n"
@@ -319,7 +364,7 @@ def main() -> None:
             f"| {r['max_ms']:.1f} |"
         )
     if explain:
-        print("\nEXPLAIN ANALYZE of the actions count for the largest team:\n")
+        print("\nEXPLAIN ANALYZE of the actions count for the team with most open actions:\n")
         print(explain)
 
 
