@@ -37,3 +37,19 @@ class GovukDateField(DateInputField):
             return dt.date(int(year), int(month), int(day))
         except ValueError as error:
             raise ValidationError(f"The {self.what} must be a real date") from error
+
+
+class ServiceErrorsMixin:
+    """For a form whose data a service checks again: put the service's ValidationError beside
+    the fields it names (or in the summary when it names none). `service_fields` maps a
+    service's field name to the form's, where they differ."""
+
+    service_fields: dict[str, str] = {}
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error.messages)  # type: ignore[attr-defined]
+            return
+        for name, messages in error.message_dict.items():
+            name = self.service_fields.get(name, name)
+            self.add_error(name if name in self.fields else None, messages)  # type: ignore[attr-defined]

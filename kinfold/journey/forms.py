@@ -18,7 +18,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from kinfold.people.forms import GovukDateField
+from kinfold.forms import GovukDateField
+from kinfold.forms import ServiceErrorsMixin as SharedServiceErrors
 
 from .events import CATEGORIES
 from .notes import CONTENT_FIELDS, CaseNote, NoteType
@@ -63,15 +64,8 @@ def _as_choice(value: bool | None) -> str:
     return "" if value is None else "yes" if value else "no"
 
 
-class ServiceErrorsMixin:
-    def add_service_errors(self, error: ValidationError) -> None:
-        """Place the errors a service found beside the fields they are about."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error.messages)  # type: ignore[attr-defined]
-            return
-        for name, messages in error.message_dict.items():
-            name = SERVICE_FIELDS.get(name, name)
-            self.add_error(name if name in self.fields else None, messages)  # type: ignore[attr-defined]
+class ServiceErrorsMixin(SharedServiceErrors):
+    service_fields = SERVICE_FIELDS
 
 
 class CaseNoteForm(ServiceErrorsMixin, forms.Form):

@@ -8,7 +8,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
 
-from kinfold.people.forms import GovukDateField
+from kinfold.forms import GovukDateField
 from kinfold.people.models import Person
 from kinfold.workforce.models import Worker
 

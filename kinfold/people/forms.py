@@ -14,7 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from kinfold.forms import GovukDateField
+from kinfold.forms import GovukDateField, ServiceErrorsMixin
 
 from . import codes
 from .models import Address, Person, PersonName
@@ -85,7 +85,7 @@ def carried_fields(form: forms.Form) -> list[tuple[str, str]]:
     return pairs
 
 
-class PersonDetailsForm(forms.Form):
+class PersonDetailsForm(ServiceErrorsMixin, forms.Form):
     """The person's own facts, as asked when recording and editing them."""
 
     given_name = _text("Given name", 100, help_text="First and middle names")
@@ -236,11 +236,6 @@ class PersonDetailsForm(forms.Form):
 
     def person_details(self) -> dict[str, Any]:
         return {k: self.cleaned_data[k] for k in PERSON_FIELDS}
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        """Place errors the service found (it checks again) beside the fields."""
-        for name, messages in error.message_dict.items():
-            self.add_error(name if name in self.fields else None, messages)
 
 
 class PersonCreateForm(PersonDetailsForm):

@@ -5,11 +5,10 @@ from __future__ import annotations
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
-from kinfold.forms import GovukDateField
+from kinfold.forms import GovukDateField, ServiceErrorsMixin
 
 from .models import AllocationRole, TeamMembership, Worker
 
@@ -32,16 +31,6 @@ def _reason(label: str, required_message: str) -> forms.CharField:
             "max_length": "The reason must be 200 characters or fewer",
         },
     )
-
-
-class ServiceErrors:
-    def add_service_errors(self, error: ValidationError) -> None:
-        """Place a service's errors beside the fields they are about."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error.messages)  # type: ignore[attr-defined]
-            return
-        for name, messages in error.message_dict.items():
-            self.add_error(name if name in self.fields else None, messages)  # type: ignore[attr-defined]
 
 
 class WorkerChoice(forms.ModelChoiceField):
@@ -70,7 +59,7 @@ def workers_for(actor: Worker, *, everyone: bool):
     return workers.distinct().order_by("last_name", "first_name", "pk")
 
 
-class AllocateForm(ServiceErrors, forms.Form):
+class AllocateForm(ServiceErrorsMixin, forms.Form):
     worker = WorkerChoice(
         queryset=Worker.objects.none(),
         label="Who is to be allocated?",
@@ -108,7 +97,7 @@ class AllocateForm(ServiceErrors, forms.Form):
         )
 
 
-class EndAllocationForm(ServiceErrors, forms.Form):
+class EndAllocationForm(ServiceErrorsMixin, forms.Form):
     end_date = GovukDateField(
         what="date the allocation ends",
         label="Last day of the allocation",
