@@ -32,33 +32,16 @@ import json
 import os
 import platform
 import random
-import statistics
 import sys
 import time
-import warnings
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kinfold.settings")
-os.environ.setdefault("KINFOLD_DEMO", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from benchmarks.common import ROOT, percentiles, setup_django
 
-import django  # noqa: E402
-
-django.setup()
+setup_django()
 
 from django.conf import settings  # noqa: E402
-from django.test.utils import override_settings  # noqa: E402
-
-warnings.filterwarnings("ignore", message="No directory at")
-override_settings(
-    DEBUG=False,
-    STORAGES={
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    },
-).enable()
-
 from django.db import connection, reset_queries, transaction  # noqa: E402
 from django.db.models import Count, Min  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -133,20 +116,6 @@ def top_up(person: Person, worker: Worker, target: int, today: dt.date, seed: in
                 },
             )
     return need
-
-
-def percentiles(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-
-    def at(q: float) -> float:
-        return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] * 1000
-
-    return {
-        "n": len(ordered),
-        "p50_ms": round(statistics.median(ordered) * 1000, 1),
-        "p95_ms": round(at(0.95), 1),
-        "max_ms": round(ordered[-1] * 1000, 1),
-    }
 
 
 def main() -> None:

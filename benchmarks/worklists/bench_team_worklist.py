@@ -44,34 +44,17 @@ import json
 import os
 import platform
 import random
-import statistics
 import sys
 import time
-import warnings
 import zoneinfo
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kinfold.settings")
-os.environ.setdefault("KINFOLD_DEMO", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from benchmarks.common import ROOT, percentiles, setup_django
 
-import django  # noqa: E402
-
-django.setup()
+setup_django()
 
 from django.conf import settings  # noqa: E402
-from django.test.utils import override_settings  # noqa: E402
-
-# The pages are rendered without collectstatic (as the tests do): plain static file storage.
-warnings.filterwarnings("ignore", message="No directory at")
-override_settings(
-    STORAGES={
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-).enable()
-
 from django.db import connection, reset_queries  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -148,21 +131,6 @@ def add_actions(*, per_worker: int, seed: int, today: dt.date) -> int:
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {Action._meta.db_table}")
     return len(rows)
-
-
-def percentiles(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-
-    def at(q: float) -> float:
-        return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] * 1000
-
-    return {
-        "n": len(ordered),
-        "p50_ms": round(statistics.median(ordered) * 1000, 2),
-        "p95_ms": round(at(0.95), 2),
-        "p99_ms": round(at(0.99), 2),
-        "max_ms": round(ordered[-1] * 1000, 2),
-    }
 
 
 def timed(fn) -> float:
@@ -308,7 +276,7 @@ def main() -> None:
             analyze=True
         )
 
-    results = {name: percentiles(s) for name, s in samples.items() if s}
+    results = {name: percentiles(s, digits=2) for name, s in samples.items() if s}
     open_actions = Action.objects.filter(completed_at__isnull=True)
     record = {
         # The wall clock, not the pinned one.
