@@ -1,12 +1,31 @@
-"""Form parts shared by every app: the GOV.UK date input with messages that name the date."""
+"""Form parts shared by every app: the form helper, the GOV.UK date input with messages that
+name the date, and the placing of a service's errors."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+
+
+def govuk_helper(*layout) -> FormHelper:
+    """A GOV.UK form's helper: small labels, the given layout (crispy's default when none), and
+    no <form> tag: the template writes it, with its action."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.label_size = Size.SMALL
+    if layout:
+        helper.layout = Layout(*layout)
+    return helper
+
+
+def date_field(name: str) -> Field:
+    """A GOV.UK date input in a layout, its legend the size of the form's labels."""
+    return Field(name, context={"legend_size": Size.for_legend(Size.SMALL)})
 
 
 class GovukDateField(DateInputField):

@@ -1,9 +1,10 @@
 """Sign-in, second factor and break-glass forms (GOV.UK layout through crispy-forms-gds)."""
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Size, Submit
+from crispy_forms_gds.layout import Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+
+from kinfold.forms import govuk_helper
 
 
 class GovukFormMixin:
@@ -14,9 +15,7 @@ class GovukFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.label_size = Size.SMALL
+        self.helper = govuk_helper()
         self.helper.add_input(Submit(self.submit_name, self.submit_label))
 
 

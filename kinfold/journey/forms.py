@@ -12,13 +12,12 @@ import datetime as dt
 import re
 from typing import Any
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size, Submit
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from kinfold.forms import GovukDateField
+from kinfold.forms import GovukDateField, date_field, govuk_helper
 from kinfold.forms import ServiceErrorsMixin as SharedServiceErrors
 
 from .events import CATEGORIES
@@ -29,10 +28,6 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 TIME = re.compile(r"^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$")
 # Where a service's message about a fact goes on the form.
 SERVICE_FIELDS = {"occurred_at": "occurred_on"}
-
-
-def _date_legend(name: str) -> Field:
-    return Field(name, context={"legend_size": Size.for_legend(Size.SMALL)})
 
 
 def _textarea(label: str, max_length: int, *, help_text: str = "", rows: int = 4):
@@ -125,15 +120,12 @@ class CaseNoteForm(ServiceErrorsMixin, forms.Form):
         self.fields["occurred_time"].widget.attrs.update(
             {"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}
         )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.label_size = Size.SMALL
-        self.helper.layout = Layout(*self.layout_items())
+        self.helper = govuk_helper(*self.layout_items())
 
     def note_layout(self) -> list:
         return [
             Field.radios("type", legend_size=Size.SMALL),
-            _date_legend("occurred_on"),
+            date_field("occurred_on"),
             Field.text("occurred_time", field_width=5),
             Field.text("title", field_width="two-thirds"),
             Fieldset(
@@ -249,17 +241,14 @@ class ChronologyFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = list(CATEGORIES.items())
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.label_size = Size.SMALL
-        self.helper.layout = Layout(
+        self.helper = govuk_helper(
             Field.checkboxes("category", legend_size=Size.SMALL, small=True),
-            _date_legend("from_date"),
-            _date_legend("to_date"),
+            date_field("from_date"),
+            date_field("to_date"),
             Field.checkbox("significant", small=True),
             Submit("filter", "Apply filters", css_class="govuk-button--secondary"),
         )
+        self.helper.disable_csrf = True
 
     def clean(self):
         data = super().clean()
@@ -308,11 +297,8 @@ class ChronologyEntryForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.label_size = Size.SMALL
-        self.helper.layout = Layout(
-            _date_legend("occurred_on"),
+        self.helper = govuk_helper(
+            date_field("occurred_on"),
             Field.textarea("summary", rows=3),
             Field.text("source", field_width="two-thirds"),
             Submit("save", "Add to chronology"),
@@ -334,10 +320,7 @@ class RetractForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.label_size = Size.SMALL
-        self.helper.layout = Layout(
+        self.helper = govuk_helper(
             Field.textarea("reason", rows=2),
             Submit("save", "Mark as entered in error", css_class="govuk-button--warning"),
         )

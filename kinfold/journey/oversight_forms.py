@@ -4,15 +4,14 @@ left wholly empty are ignored."""
 
 from __future__ import annotations
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
+from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
-from kinfold.forms import GovukDateField
+from kinfold.forms import GovukDateField, date_field, govuk_helper
 from kinfold.people.models import Person
 from kinfold.workforce.models import Worker
 
-from .forms import ServiceErrorsMixin, _date_legend, _textarea
+from .forms import ServiceErrorsMixin, _textarea
 from .oversight_services import ActionPlan, Discussion
 
 DISCUSSION_BLOCKS = 3
@@ -34,10 +33,7 @@ class SupervisionForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.label_size = Size.SMALL
-        self.helper.layout = Layout(_date_legend("held_on"), Field.textarea("notes", rows=4))
+        self.helper = govuk_helper(date_field("held_on"), Field.textarea("notes", rows=4))
 
 
 class DiscussionForm(forms.Form):
@@ -87,13 +83,9 @@ class DiscussionForm(forms.Form):
             rows += [
                 Field.text(f"action_{j}_description"),
                 Field.select(f"action_{j}_owner"),
-                _date_legend(f"action_{j}_due_date"),
+                date_field(f"action_{j}_due_date"),
             ]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True  # the page's first form carries the token
-        self.helper.label_size = Size.SMALL
-        self.helper.layout = Layout(
+        self.helper = govuk_helper(
             Fieldset(
                 Field.select("person"),
                 Field.textarea("discussion", rows=3),
@@ -103,6 +95,7 @@ class DiscussionForm(forms.Form):
                 legend_size=Size.MEDIUM,
             )
         )
+        self.helper.disable_csrf = True  # the page's first form carries the token
 
     def _typed(self, *names: str) -> bool:
         """Whether anything was typed in these fields (a date's three boxes included)."""

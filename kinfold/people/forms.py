@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size, Submit
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from kinfold.forms import GovukDateField, ServiceErrorsMixin
+from kinfold.forms import GovukDateField, ServiceErrorsMixin, date_field, govuk_helper
 
 from . import codes
 from .models import Address, Person, PersonName
@@ -62,10 +61,6 @@ def clean_postcode_text(value: str) -> str:
         raise ValidationError("Enter a real postcode, like CB3 0AP")
     validate_postcode(value)
     return normalise_postcode(value)
-
-
-def _date_legend(name: str) -> Field:
-    return Field(name, context={"legend_size": Size.for_legend(Size.SMALL)})
 
 
 def carried_fields(form: forms.Form) -> list[tuple[str, str]]:
@@ -135,10 +130,7 @@ class PersonDetailsForm(ServiceErrorsMixin, forms.Form):
         self.fields["nhs_number"].widget.attrs["inputmode"] = "numeric"
         for name in ("given_name", "family_name", "preferred_name"):
             self.fields[name].widget.attrs.update({"spellcheck": "false", "autocomplete": "off"})
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.label_size = Size.SMALL
-        self.helper.layout = Layout(*self.layout_items())
+        self.helper = govuk_helper(*self.layout_items())
 
     def person_layout(self) -> list:
         return [
@@ -150,9 +142,9 @@ class PersonDetailsForm(ServiceErrorsMixin, forms.Form):
                 legend_size=Size.MEDIUM,
             ),
             Fieldset(
-                _date_legend("date_of_birth"),
-                _date_legend("expected_date_of_birth"),
-                _date_legend("date_of_death"),
+                date_field("date_of_birth"),
+                date_field("expected_date_of_birth"),
+                date_field("date_of_death"),
                 legend="Dates",
                 legend_size=Size.MEDIUM,
             ),
@@ -272,7 +264,7 @@ class PersonCreateForm(PersonDetailsForm):
                 Field.text("address_line_2"),
                 Field.text("address_town", field_width="two-thirds"),
                 Field.text("address_postcode", field_width=10),
-                _date_legend("address_from_date"),
+                date_field("address_from_date"),
                 legend="Address",
                 legend_size=Size.MEDIUM,
             ),
@@ -350,15 +342,12 @@ class NameForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.label_size = Size.SMALL
-        self.helper.layout = Layout(
+        self.helper = govuk_helper(
             Field.radios("kind", legend_size=Size.SMALL),
             Field.text("given_name", field_width="two-thirds"),
             Field.text("family_name", field_width="two-thirds"),
-            _date_legend("from_date"),
-            _date_legend("to_date"),
+            date_field("from_date"),
+            date_field("to_date"),
             Submit("save", "Add name"),
         )
 
@@ -408,16 +397,13 @@ class AddressForm(forms.Form):
         self.fields["town"].error_messages["required"] = "Enter the town or city"
         self.fields["postcode"].error_messages["required"] = "Enter the postcode"
         self.fields["postcode"].widget.attrs.update({"spellcheck": "false", "autocomplete": "off"})
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.label_size = Size.SMALL
-        self.helper.layout = Layout(
+        self.helper = govuk_helper(
             Field.text("line_1"),
             Field.text("line_2"),
             Field.text("town", field_width="two-thirds"),
             Field.text("postcode", field_width=10),
-            _date_legend("from_date"),
-            _date_legend("to_date"),
+            date_field("from_date"),
+            date_field("to_date"),
             Submit("save", "Add address"),
         )
 
@@ -461,13 +447,10 @@ class FindRelativeForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in ("la_child_id", "name"):
             self.fields[name].widget.attrs.update({"spellcheck": "false", "autocomplete": "off"})
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.label_size = Size.SMALL
-        self.helper.layout = Layout(
+        self.helper = govuk_helper(
             Field.text("la_child_id", field_width=20),
             Field.text("name", field_width="two-thirds"),
-            _date_legend("dob"),
+            date_field("dob"),
             Submit("find", "Find person", css_class="govuk-button--secondary"),
         )
         self.helper.disable_csrf = True  # a GET form: no token in the address
@@ -522,13 +505,10 @@ class RelationshipForm(forms.Form):
             *codes.RelationshipType.choices,
         ]
         self.fields["type"].error_messages["required"] = "Choose the relationship"
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.label_size = Size.SMALL
-        self.helper.layout = Layout(
+        self.helper = govuk_helper(
             Field.radios("other", legend_size=Size.SMALL),
             Field.select("type"),
-            _date_legend("start_date"),
+            date_field("start_date"),
             Field.checkbox("lives_with", small=True),
             Field.checkbox("parental_responsibility", small=True),
             Submit("save", "Add relationship"),
@@ -556,11 +536,8 @@ class EndRelationshipForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.label_size = Size.SMALL
-        self.helper.layout = Layout(
-            _date_legend("end_date"),
+        self.helper = govuk_helper(
+            date_field("end_date"),
             Field.textarea("reason", label_size=Size.SMALL, rows=2),
             Submit("save", "End relationship", css_class="govuk-button--warning"),
         )

@@ -6,12 +6,11 @@ views put those messages beside the fields.
 
 from __future__ import annotations
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Fieldset, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
-from kinfold.forms import GovukDateField
+from kinfold.forms import GovukDateField, date_field, govuk_helper
 
 from .models import Rule, Unit
 from .services import amount_problem
@@ -81,12 +80,9 @@ class RuleChangeForm(forms.Form):
             fields += [Field.text("repeat_amount", field_width=4), Field.radios("repeat_unit")]
         else:
             del self.fields["repeat_amount"], self.fields["repeat_unit"]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.label_size = Size.SMALL
-        self.helper.layout = Layout(
+        self.helper = govuk_helper(
             Fieldset(*fields, legend="The timescale", legend_size=Size.MEDIUM),
-            Field("effective_from", context={"legend_size": Size.for_legend(Size.SMALL)}),
+            date_field("effective_from"),
             Field.textarea("reason", rows=3),
             Submit("preview", "Continue"),
         )
@@ -137,11 +133,8 @@ class ClosureDayForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.label_size = Size.SMALL
-        self.helper.layout = Layout(
-            Field("date", context={"legend_size": Size.for_legend(Size.SMALL)}),
+        self.helper = govuk_helper(
+            date_field("date"),
             Field.text("reason", field_width="two-thirds"),
             Submit("add", "Add closure day"),
         )

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Submit
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from kinfold.forms import GovukDateField, ServiceErrorsMixin
+from kinfold.forms import GovukDateField, ServiceErrorsMixin, date_field, govuk_helper
 
 from .models import AllocationRole, TeamMembership, Worker
-
-
-def _helper(*items) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.label_size = Size.SMALL
-    helper.layout = Layout(*items)
-    return helper
 
 
 def _reason(label: str, required_message: str) -> forms.CharField:
@@ -88,10 +79,10 @@ class AllocateForm(ServiceErrorsMixin, forms.Form):
     def __init__(self, *args, actor: Worker, everyone: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["worker"].queryset = workers_for(actor, everyone=everyone)
-        self.helper = _helper(
+        self.helper = govuk_helper(
             Field.select("worker"),
             Field.select("role"),
-            Field("start_date", context={"legend_size": Size.for_legend(Size.SMALL)}),
+            date_field("start_date"),
             Field.textarea("reason", rows=2),
             Submit("save", "Allocate"),
         )
@@ -108,8 +99,8 @@ class EndAllocationForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
-            Field("end_date", context={"legend_size": Size.for_legend(Size.SMALL)}),
+        self.helper = govuk_helper(
+            date_field("end_date"),
             Field.textarea("reason", rows=2),
             Submit("save", "End allocation"),
         )

@@ -4,8 +4,7 @@ of the child's record (person_view, as every page of it) and as a view of the do
 
 from __future__ import annotations
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Size, Submit
 from django import forms
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
@@ -20,7 +19,7 @@ from kinfold.access.guards import person_view
 from kinfold.access.models import AuditAction
 from kinfold.access.permissions import can_record
 from kinfold.access.visibility import check_person
-from kinfold.forms import GovukDateField
+from kinfold.forms import GovukDateField, date_field, govuk_helper
 from kinfold.journey import document_services, services
 from kinfold.journey.document_services import FILE_TYPES, size_in_words
 from kinfold.journey.documents import Document, DocumentKind
@@ -75,14 +74,11 @@ class DocumentForm(ServiceErrorsMixin, forms.Form):
             f"smaller than {limit}"
         )
         self.fields["file"].widget.attrs.update({"accept": ACCEPT})
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.label_size = Size.SMALL
-        self.helper.layout = Layout(
+        self.helper = govuk_helper(
             Field("file", template="journey/document_file_field.html"),
             Field.text("title", field_width="two-thirds"),
             Field.radios("kind", legend_size=Size.SMALL),
-            Field("document_date", context={"legend_size": Size.for_legend(Size.SMALL)}),
+            date_field("document_date"),
             Submit("save", "Upload document"),
         )
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Size, Submit
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -13,6 +12,7 @@ from kinfold.access import audit
 from kinfold.access.guards import record_managers
 from kinfold.access.models import AuditAction
 from kinfold.access.visibility import Access, Reach, check_person, reach_of, visible_persons
+from kinfold.forms import govuk_helper
 from kinfold.people.matching import find_duplicate_pairs
 from kinfold.people.merging import (
     KEPT,
@@ -123,10 +123,7 @@ class MergeForm(forms.Form):
             )
             layout.append(Field.radios(name, legend_size=Size.SMALL, inline=False))
         self.initial.update({"kept_version": kept.version, "retired_version": retired.version})
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.label_size = Size.SMALL
-        self.helper.layout = Layout(
+        self.helper = govuk_helper(
             *layout,
             Field.textarea("reason", label_size=Size.SMALL, rows=3),
             "kept_version",

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Submit
 from django import forms
 from django.shortcuts import render
 
+from kinfold.forms import date_field, govuk_helper
 from kinfold.people.search import has_something_to_search, search_persons
 from kinfold.people.validators import is_valid_postcode, normalise_nhs_number
 
@@ -51,12 +51,9 @@ class PersonSearchForm(forms.Form):
             self.fields[name].widget.attrs.update({"spellcheck": "false", "autocomplete": "off"})
         self.fields["q"].widget.attrs.update({"spellcheck": "false", "autocomplete": "off"})
         self.fields["nhs_number"].widget.attrs["inputmode"] = "numeric"
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.label_size = Size.SMALL
-        self.helper.layout = Layout(
+        self.helper = govuk_helper(
             Field.text("q", field_width="two-thirds"),
-            Field("date_of_birth", context={"legend_size": Size.for_legend(Size.SMALL)}),
+            date_field("date_of_birth"),
             Field.text("nhs_number", field_width=10),
             Field.text("upn", field_width=20),
             Field.text("postcode", field_width=10),
