@@ -273,17 +273,23 @@ def children_to_discuss(*, manager: Worker, supervisee: Worker) -> list[Person]:
     return [p for p in persons if p.pk in visible]
 
 
-def may_see_supervision(*, worker: Worker, supervision) -> bool:
-    """The supervisee, the supervisor, a manager of the supervisee's team, an administrator."""
+def _sees_all_supervision_of(worker: Worker, supervisee: Worker) -> bool:
     from kinfold.access.guards import is_administrator
 
     return (
-        worker.pk in (supervision.supervisee_id, supervision.supervisor_id)
+        worker.pk == supervisee.pk
         or is_administrator(worker)
         or (
             worker.role == Role.TEAM_MANAGER
-            and bool(_current_team_ids(worker) & _current_team_ids(supervision.supervisee))
+            and bool(_current_team_ids(worker) & _current_team_ids(supervisee))
         )
+    )
+
+
+def may_see_supervision(*, worker: Worker, supervision) -> bool:
+    """The supervisee, the supervisor, a manager of the supervisee's team, an administrator."""
+    return worker.pk == supervision.supervisor_id or _sees_all_supervision_of(
+        worker, supervision.supervisee
     )
 
 
@@ -291,3 +297,15 @@ def supervisions_of(*, worker: Worker):
     from .oversight import Supervision
 
     return Supervision.objects.filter(supervisee=worker).select_related("supervisor")
+
+
+def supervisions_seen_by(*, viewer: Worker, supervisee: Worker, limit: int = 20):
+    """The supervisee's supervision records the viewer may see (may_see_supervision for each,
+    decided once for the supervisee), newest first."""
+    records = supervisions_of(worker=supervisee)
+    newest = list(records[:limit])
+    if all(r.supervisor_id == viewer.pk for r in newest):
+        return newest  # none, or all the viewer's own: nothing to decide
+    if _sees_all_supervision_of(viewer, supervisee):
+        return newest
+    return list(records.filter(supervisor=viewer)[:limit])

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from kinfold.access import audit
 from kinfold.access.models import AuditAction
-from kinfold.journey.selectors import may_see_supervision, may_supervise, supervisions_of
+from kinfold.journey.selectors import may_supervise, supervisions_seen_by
 
 from . import selectors
 from .models import OrgUnit, Worker
@@ -89,10 +89,6 @@ def worker_detail(request, pk):
             "current_team": current[0] if current else None,
             "caseload": caseload,
             "may_supervise": may_supervise(manager=request.user, supervisee=worker),
-            "supervisions": [
-                s
-                for s in supervisions_of(worker=worker)[:20]
-                if may_see_supervision(worker=request.user, supervision=s)
-            ],
+            "supervisions": supervisions_seen_by(viewer=request.user, supervisee=worker),
         },
     )

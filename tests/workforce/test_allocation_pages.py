@@ -105,3 +105,23 @@ def test_workers_who_do_not_allocate_are_refused(client_for, personas, child, pe
     response = client_for(personas[persona]).get(reverse("workforce:allocate", args=[child.pk]))
     assert response.status_code == 403
     assert "You cannot allocate" in response.content.decode()
+
+
+def test_the_worker_page_lists_supervision_only_to_those_who_may_see_it(
+    client_for, personas, child
+):
+    from kinfold.journey.oversight_services import Discussion, record_supervision
+
+    worker = personas["allocated_worker"]
+    supervision = record_supervision(
+        actor=personas["team_manager"],
+        supervisee=worker,
+        held_on=dt.date(2026, 3, 9),
+        discussions=[Discussion(person=child, discussion="Progress.", decision="Continue.")],
+    )
+    link = reverse("journey:supervision", args=[supervision.pk])
+    page = reverse("workforce:worker", args=[worker.pk])
+    for persona in ("allocated_worker", "team_manager", "admin"):
+        assert link in client_for(personas[persona]).get(page).content.decode(), persona
+    for persona in ("other_team_worker", "iro"):
+        assert link not in client_for(personas[persona]).get(page).content.decode(), persona
