@@ -17,8 +17,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from kinfold.people.models import Person, Relationship
-from kinfold.workforce.models import Role, TeamMembership, Worker
-from kinfold.workforce.selectors import current_allocations
+from kinfold.workforce.models import Role, Worker
+from kinfold.workforce.selectors import current_allocations, current_team_ids
 
 from .models import BreakGlass, RestrictedAccess
 
@@ -52,20 +52,11 @@ def reach_of(worker: Worker) -> Reach:
     return DEFAULT_REACH.get(worker.role, Reach.ALLOCATED)
 
 
-def _my_team_ids(worker: Worker) -> set[int]:
-    today = timezone.localdate()
-    return set(
-        TeamMembership.objects.filter(worker=worker, start_date__lte=today)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-        .values_list("unit_id", flat=True)
-    )
-
-
 def _unit_ids_in_reach(worker: Worker, reach: Reach) -> set[int] | None:
     """Team ids whose children I may see; None means every team."""
     if reach >= Reach.AUTHORITY:
         return None
-    teams = _my_team_ids(worker)
+    teams = current_team_ids(worker=worker)
     if reach == Reach.TEAM:
         return teams
     if reach == Reach.SERVICE:

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from kinfold.access.visibility import check_person
 from kinfold.people.models import Person
-from kinfold.workforce.models import Allocation, AllocationRole, Role, TeamMembership, Worker
+from kinfold.workforce.models import Allocation, AllocationRole, Role, Worker
+from kinfold.workforce.selectors import current_team_ids, current_workers
 
 from .models import Event, Involvement
 from .notes import VISIT_TYPES, CaseNote
@@ -219,39 +220,19 @@ def journey_summary(*, worker: Worker, person_id: int, recent: int = 5) -> Journ
 SUPERVISING_ROLES = frozenset({Role.TEAM_MANAGER, Role.CONSULTANT_SOCIAL_WORKER})
 
 
-def _current_team_ids(worker: Worker) -> set[int]:
-    today = timezone.localdate()
-    return set(
-        TeamMembership.objects.filter(worker=worker, start_date__lte=today)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-        .values_list("unit_id", flat=True)
-    )
-
-
 def may_supervise(*, manager: Worker, supervisee: Worker) -> bool:
     """A team manager (or consultant) supervises the workers of a team they are in now."""
     return (
         manager.role in SUPERVISING_ROLES
         and manager.pk != supervisee.pk
         and supervisee.is_active
-        and bool(_current_team_ids(manager) & _current_team_ids(supervisee))
+        and bool(current_team_ids(worker=manager) & current_team_ids(worker=supervisee))
     )
 
 
 def team_members(*, worker: Worker) -> list[Worker]:
     """The active workers in the worker's current teams (the owners an action may have)."""
-    today = timezone.localdate()
-    return list(
-        Worker.objects.filter(
-            is_active=True,
-            memberships__unit_id__in=_current_team_ids(worker),
-            memberships__start_date__lte=today,
-        )
-        .filter(Q(memberships__end_date__isnull=True) | Q(memberships__end_date__gte=today))
-        .filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=today))
-        .distinct()
-        .order_by("last_name", "first_name", "pk")
-    )
+    return list(current_workers(unit_ids=current_team_ids(worker=worker)))
 
 
 def fully_visible(worker: Worker, persons: list[Person]) -> set[int]:
@@ -281,7 +262,7 @@ def _sees_all_supervision_of(worker: Worker, supervisee: Worker) -> bool:
         or is_administrator(worker)
         or (
             worker.role == Role.TEAM_MANAGER
-            and bool(_current_team_ids(worker) & _current_team_ids(supervisee))
+            and bool(current_team_ids(worker=worker) & current_team_ids(worker=supervisee))
         )
     )
 

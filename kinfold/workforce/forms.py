@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from crispy_forms_gds.layout import Field, Submit
 from django import forms
-from django.db.models import Q
-from django.utils import timezone
 
 from kinfold.forms import GovukDateField, ServiceErrorsMixin, date_field, govuk_helper
 
-from .models import AllocationRole, TeamMembership, Worker
+from .models import AllocationRole, Worker
+from .selectors import current_team_ids, current_workers
 
 
 def _reason(label: str, required_message: str) -> forms.CharField:
@@ -35,19 +34,7 @@ class WorkerChoice(forms.ModelChoiceField):
 def workers_for(actor: Worker, *, everyone: bool):
     """The workers an allocator may choose: those of their own current teams, or everyone
     current for an administrator."""
-    today = timezone.localdate()
-    current = Q(memberships__start_date__lte=today) & (
-        Q(memberships__end_date__isnull=True) | Q(memberships__end_date__gte=today)
-    )
-    workers = Worker.objects.filter(current, is_active=True).filter(
-        Q(leaving_date__isnull=True) | Q(leaving_date__gte=today)
-    )
-    if not everyone:
-        teams = TeamMembership.objects.filter(worker=actor, start_date__lte=today).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=today)
-        )
-        workers = workers.filter(memberships__unit_id__in=teams.values("unit_id"))
-    return workers.distinct().order_by("last_name", "first_name", "pk")
+    return current_workers(unit_ids=None if everyone else current_team_ids(worker=actor))
 
 
 class AllocateForm(ServiceErrorsMixin, forms.Form):

@@ -111,6 +111,26 @@ def current_memberships(*, on: dt.date | None = None) -> QuerySet[TeamMembership
     )
 
 
+def current_team_ids(*, worker: Worker, on: dt.date | None = None) -> set[int]:
+    """The units the worker is a member of on `on` (today)."""
+    on = on or timezone.localdate()
+    return set(
+        TeamMembership.objects.filter(worker=worker, start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .values_list("unit_id", flat=True)
+    )
+
+
+def current_workers(*, unit_ids: Collection[int] | None = None) -> QuerySet[Worker]:
+    """Workers still employed with a membership running today (of one of `unit_ids`), by name."""
+    members = current_memberships()
+    if unit_ids is not None:
+        members = members.filter(unit_id__in=unit_ids)
+    return Worker.objects.filter(pk__in=members.values("worker_id")).order_by(
+        "last_name", "first_name", "pk"
+    )
+
+
 def _live_allocations() -> QuerySet[Allocation]:
     """Current allocations of records still in use (a merged record's are the kept one's)."""
     return current_allocations().filter(person__merged_into__isnull=True)

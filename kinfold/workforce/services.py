@@ -18,7 +18,8 @@ from kinfold.access.permissions import require_write_access
 from kinfold.journey.events import check_not_future, record_event
 from kinfold.people.models import Person
 
-from .models import Allocation, AllocationRole, OrgUnit, Role, TeamMembership, Worker
+from .models import Allocation, AllocationRole, OrgUnit, Role, Worker
+from .selectors import current_team_ids
 
 # Who may allocate: the managers of the work and administrators.
 ALLOCATING_ROLES = frozenset({Role.TEAM_MANAGER, Role.CONSULTANT_SOCIAL_WORKER})
@@ -39,14 +40,6 @@ ROLE_FITS: dict[str, set[str]] = {
 
 def can_allocate(worker: Worker) -> bool:
     return worker.role in ALLOCATING_ROLES or is_administrator(worker)
-
-
-def _member_on(worker: Worker, team: OrgUnit, on: dt.date) -> bool:
-    return (
-        TeamMembership.objects.filter(worker=worker, unit=team, start_date__lte=on)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
-        .exists()
-    )
 
 
 def _end(allocation: Allocation, *, actor: Worker, end_date: dt.date, reason: str) -> None:
@@ -95,7 +88,7 @@ def allocate(
     if not worker.is_active or (worker.leaving_date and worker.leaving_date < start_date):
         raise ValidationError({"worker": f"{worker} has left"})
     check_not_future(start_date, "start_date")
-    if not _member_on(worker, team, start_date):
+    if team.pk not in current_team_ids(worker=worker, on=start_date):
         raise ValidationError({"worker": f"{worker} is not in {team} on that date"})
     reason = reason.strip()
     if not reason:
