@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "kinfold.people",
     "kinfold.journey",
     "kinfold.timescales",
+    "kinfold.front_door",
     "synthetic",
 ]
 if TESTING:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("workforce/", include("kinfold.workforce.urls")),
     path("journey/", include("kinfold.journey.urls")),
     path("timescales/", include("kinfold.timescales.urls")),
+    path("front-door/", include("kinfold.front_door.urls")),
 ]
 
 handler403 = "kinfold.views.forbidden"
