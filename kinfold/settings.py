@@ -54,12 +54,16 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "django_htmx",
+    # The partner API's docs page serves swagger-ui from ninja's own static files (no CDN).
+    "ninja",
     "kinfold.access",
     "kinfold.workforce",
     "kinfold.people",
     "kinfold.journey",
     "kinfold.timescales",
     "kinfold.front_door",
+    "kinfold.early_help",
+    "kinfold.api",
     "synthetic",
 ]
 if TESTING:
@@ -219,6 +223,8 @@ KINFOLD_NOTE_LOCK_HOURS = int(os.environ.get("KINFOLD_NOTE_LOCK_HOURS", "48"))
 # Uploaded documents: stored under MEDIA_ROOT (never served from it), at most this many bytes.
 MEDIA_ROOT = Path(os.environ.get("KINFOLD_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 KINFOLD_DOCUMENT_MAX_BYTES = int(os.environ.get("KINFOLD_DOCUMENT_MAX_BYTES", str(20 * 1024**2)))
+# Partner API calls allowed per token per minute (a fixed window counted in the cache).
+KINFOLD_API_RATE_PER_MINUTE = int(os.environ.get("KINFOLD_API_RATE_PER_MINUTE", "120"))
 
 LOGGING = {
     "version": 1,

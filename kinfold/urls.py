@@ -12,6 +12,8 @@ urlpatterns = [
     path("journey/", include("kinfold.journey.urls")),
     path("timescales/", include("kinfold.timescales.urls")),
     path("front-door/", include("kinfold.front_door.urls")),
+    path("early-help/", include("kinfold.early_help.urls")),
+    path("api/", include("kinfold.api.urls")),
 ]
 
 handler403 = "kinfold.views.forbidden"

@@ -40,8 +40,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from kinfold.access.models import BreakGlass
+from kinfold.early_help.models import EarlyHelpEpisode
+from kinfold.front_door import services as front_door_services
+from kinfold.front_door.models import MashEnquiry, PartnerOrganisation, ThresholdLevel
 from kinfold.journey.document_services import upload_document
-from kinfold.journey.models import CaseDiscussion, CaseNote, Event, Supervision
+from kinfold.journey.models import CaseDiscussion, CaseNote, Event, Involvement, Supervision
 from kinfold.people.models import Person, PersonMerge, Relationship
 from kinfold.timescales.models import Rule, Unit
 from kinfold.workforce.models import Allocation
@@ -171,6 +174,20 @@ class World:
     supervision_id: int
     document_id: int
     personas: dict = field(default_factory=dict)
+    # Early help: the child's episode (led by the allocated worker) and child in need episode;
+    # the twin's early help awaiting a lead.
+    early_help_id: int = 0
+    child_in_need_id: int = 0
+    awaiting_early_help_id: int = 0
+    # The front door's contacts (kinfold.front_door): one about the child, passed to the
+    # allocated worker (she is open to their team); one from a partner, its child unmatched.
+    contact_id: int = 0
+    routed_child_id: int = 0
+    partner_child_id: int = 0
+    # The MASH (kinfold.front_door.views.mash): an enquiry about a child held by no team,
+    # with a question to the police.
+    mash_id: int = 0
+    information_request_id: int = 0
 
 
 @pytest.fixture
@@ -244,6 +261,79 @@ def world(org, personas, child, settings, tmp_path) -> World:
         title="Assessment",
         kind="assessment",
     )
+    # Early help (kinfold.early_help).
+    started = timezone.localdate() - dt.timedelta(days=40)
+    early_help = Involvement.objects.create(person=child, stage="early_help", started_on=started)
+    EarlyHelpEpisode.objects.create(
+        involvement=early_help,
+        person=child,
+        started_on=started,
+        reason="Routines",
+        lead_worker=personas["allocated_worker"],
+        review_from=started,
+        review_due_on=started + dt.timedelta(days=90),
+    )
+    child_in_need = Involvement.objects.create(
+        person=child, stage="child_in_need", started_on=started, team=org["north_childrens"]
+    )
+    awaiting = Involvement.objects.create(person=twin, stage="early_help", started_on=started)
+    # The front door: a school's contact about the child, recorded by the contact officer
+    # (passed to the allocated worker), and a partner's contact about a child not yet matched.
+    contact = front_door_services.record_contact(
+        actor=personas["contact_officer"],
+        details=front_door_services.ContactDetails(
+            received_at=now - dt.timedelta(hours=1),
+            method="phone",
+            source="2A",
+            concerns="Came to school hungry.",
+            consent="given",
+        ),
+        children=[child],
+    )
+    partner_contact = front_door_services.submit_partner_contact(
+        partner=PartnerOrganisation.objects.get_or_create(
+            name="Fenshire Police", defaults={"kind": "police"}
+        )[0],
+        details=front_door_services.ContactDetails(
+            received_at=now - dt.timedelta(hours=1),
+            method="api",
+            source="6",
+            concerns="Domestic abuse call-out; a child in the house.",
+            consent="not_sought",
+        ),
+        children=[{"given_name": "Kit", "family_name": "Varga", "date_of_birth": "2016-04-01"}],
+        idempotency_key="matrix-1",
+    )
+    # The MASH: a contact about a child held by no team, screened into the MASH, and a
+    # question to the police.
+    mash_contact = front_door_services.record_contact(
+        actor=personas["contact_officer"],
+        details=front_door_services.ContactDetails(
+            received_at=now - dt.timedelta(hours=1),
+            method="phone",
+            source="3B",
+            concerns="Health visitor worried about bruising.",
+            consent="given",
+        ),
+        children=[PersonFactory(date_of_birth=dt.date(2022, 6, 1))],
+    )
+    front_door_services.screen_contact(
+        actor=personas["contact_officer"],
+        contact_id=mash_contact.pk,
+        version=mash_contact.version,
+        threshold_level=ThresholdLevel.objects.get(level=3),
+        outcome="mash",
+        rationale="Unexplained bruising: partners' information needed.",
+        rag="amber",
+        rag_reason="No disclosure.",
+    )
+    mash_enquiry = MashEnquiry.objects.get(contact=mash_contact)
+    information_request = front_door_services.request_information(
+        actor=personas["contact_officer"],
+        enquiry_id=mash_enquiry.pk,
+        partner=PartnerOrganisation.objects.get(name="Fenshire Police"),
+        question="Any call-outs to the address?",
+    )
     return World(
         child=child,
         mother=child.mother,
@@ -259,6 +349,14 @@ def world(org, personas, child, settings, tmp_path) -> World:
         supervision_id=supervision.pk,
         document_id=document.pk,
         personas=personas,
+        early_help_id=early_help.pk,
+        child_in_need_id=child_in_need.pk,
+        awaiting_early_help_id=awaiting.pk,
+        contact_id=contact.pk,
+        routed_child_id=contact.children.get().pk,
+        partner_child_id=partner_contact.children.get().pk,
+        mash_id=mash_enquiry.pk,
+        information_request_id=information_request.pk,
     )
 
 
@@ -274,6 +372,66 @@ class Row:
 
 def _none(w: World) -> dict:
     return {}
+
+
+def _early_help(w: World) -> dict:
+    return {"inv_pk": w.early_help_id}
+
+
+def _contact(w: World) -> dict:
+    return {"pk": w.contact_id}
+
+
+# A front door step the contact is not at (it was passed to the allocated worker): back to it.
+TO_CONTACT = Outcome("the contact", 302, redirect_to="front_door:contact", same_kwargs=True)
+
+
+# Front door configuration and the partner API (kinfold.front_door.views.configuration,
+# kinfold.api).
+def _partner(w: World) -> dict:
+    partner, _ = PartnerOrganisation.objects.get_or_create(
+        name="Matrix Police", defaults={"kind": "police", "referral_source": "6"}
+    )
+    return {"pk": partner.pk}
+
+
+def _partner_token(w: World) -> dict:
+    from kinfold.api.models import PartnerToken
+
+    pk = _partner(w)["pk"]
+    token, _ = PartnerToken.objects.get_or_create(
+        partner_id=pk, name="Matrix", defaults={"token_hash": "0" * 64, "prefix": "kf_matrix"}
+    )
+    return {"pk": pk, "token_pk": token.pk}
+
+
+def _threshold_level(w: World) -> dict:
+    from kinfold.front_door.models import ThresholdLevel
+
+    level, _ = ThresholdLevel.objects.get_or_create(
+        level=1, defaults={"title": "Universal", "description": "Needs met", "usual_outcome": "nfa"}
+    )
+    return {"pk": level.pk}
+
+
+def everyone(outcome: Outcome) -> dict[str, Outcome]:
+    """The same answer for every persona, signed in or not (the API ignores sign-in)."""
+    return dict.fromkeys(PERSONAS, outcome)
+
+
+UNAUTHORISED = Outcome("401", 401)
+NOT_FOUND = Outcome("404", 404)
+
+
+def _mash(w: World) -> dict:
+    return {"pk": w.mash_id}
+
+
+# The MASH and the front door view: its roles read; those of them who record work in the MASH.
+FRONT_DOOR = signed_in(
+    REFUSED, team_manager=OK, admin=OK, performance_officer=OK, contact_officer=OK
+)
+MASH_WORK = signed_in(REFUSED, team_manager=OK, admin=OK, contact_officer=OK)
 
 
 # ---- the table -----------------------------------------------------------------------------
@@ -372,6 +530,99 @@ MATRIX: dict[str, Row] = {
         lambda w: {"worker_pk": w.worker_id}, MANAGERS_AND_ADMINISTRATORS
     ),
     "timescales:caseload": Row(_none, MANAGERS_AND_ADMINISTRATORS),
+    # Early help (kinfold.early_help): the hub's list names only children the viewer may see;
+    # an episode is the child's record; a manager sets one up (here the twin's, awaiting a
+    # lead); the lead, an allocated worker or a manager steps up; a team manager steps down.
+    "early_help:hub": Row(_none, signed_in(OK)),
+    "early_help:episode": Row(_early_help, READ_CHILD),
+    "early_help:set-up": Row(
+        lambda w: {"inv_pk": w.awaiting_early_help_id},
+        signed_in(REFUSED, team_manager=OK, admin=OK, other_team_worker=NO_ACCESS),
+    ),
+    "early_help:plan": Row(_early_help, WRITE_CHILD),
+    "early_help:review": Row(_early_help, WRITE_CHILD),
+    "early_help:end": Row(_early_help, WRITE_CHILD),
+    "early_help:step-up": Row(
+        _early_help,
+        signed_in(
+            REFUSED, allocated_worker=OK, team_manager=OK, admin=OK, other_team_worker=NO_ACCESS
+        ),
+    ),
+    "early_help:step-down": Row(
+        lambda w: {"inv_pk": w.child_in_need_id},
+        signed_in(REFUSED, team_manager=OK, admin=OK, other_team_worker=NO_ACCESS),
+    ),
+    # Front door contacts (kinfold.front_door.views.contacts): the list for every signed-in
+    # worker (children named only where the viewer may see them); recording for those who
+    # record; a contact is seen by those who see every child on it; a partner's unmatched child
+    # by the front door, team managers and administrators; its steps redirect to the contact
+    # when it is not at them (this one was passed to the allocated worker); sign-off is for
+    # managers; the allocated worker's response is written on the child's record.
+    "front_door:contacts": Row(_none, signed_in(OK)),
+    "front_door:new-contact": Row(_none, signed_in(OK, performance_officer=REFUSED)),
+    "front_door:new-contact-children": Row(_none, signed_in(OK, performance_officer=REFUSED)),
+    "front_door:contact": Row(_contact, READ_CHILD),
+    "front_door:take-contact": Row(_contact, signed_in(NOT_ALLOWED)),
+    "front_door:screen": Row(
+        _contact,
+        signed_in(TO_CONTACT, other_team_worker=NO_ACCESS, performance_officer=REFUSED),
+    ),
+    "front_door:decide": Row(
+        _contact,
+        signed_in(TO_CONTACT, other_team_worker=NO_ACCESS, performance_officer=REFUSED),
+    ),
+    "front_door:sign-off": Row(
+        _contact,
+        signed_in(REFUSED, team_manager=TO_CONTACT, admin=TO_CONTACT, other_team_worker=NO_ACCESS),
+    ),
+    "front_door:match-child": Row(
+        lambda w: {"child_pk": w.partner_child_id},
+        signed_in(REFUSED, contact_officer=OK, team_manager=OK, admin=OK),
+    ),
+    "front_door:respond": Row(lambda w: {"child_pk": w.routed_child_id}, WRITE_CHILD),
+    # Front door configuration (kinfold.front_door.views.configuration): administrators only.
+    "front_door:partners": Row(_none, ADMINISTRATORS_ONLY),
+    "front_door:partner-new": Row(_none, ADMINISTRATORS_ONLY),
+    "front_door:partner": Row(_partner, ADMINISTRATORS_ONLY),
+    "front_door:partner-token": Row(_partner, ADMINISTRATORS_ONLY),
+    "front_door:partner-token-revoke": Row(_partner_token, ADMINISTRATORS_ONLY),
+    "front_door:thresholds": Row(_none, ADMINISTRATORS_ONLY),
+    "front_door:threshold": Row(_threshold_level, ADMINISTRATORS_ONLY),
+    "front_door:areas": Row(_none, ADMINISTRATORS_ONLY),
+    # The partner API (kinfold.api): authenticated by a partner token, never by a worker's
+    # sign-in, so without a token every persona gets 401 (a POST-only URL: 405). The OpenAPI
+    # document and its docs page are public; /api/v1/ itself is not a page.
+    "api:contacts": Row(_none, everyone(UNAUTHORISED)),
+    "api:contacts-list": Row(_none, everyone(UNAUTHORISED)),
+    "api:contact": Row(lambda w: {"reference": "C0000001"}, everyone(UNAUTHORISED)),
+    "api:information-requests": Row(_none, everyone(UNAUTHORISED)),
+    "api:information-request-response": Row(lambda w: {"request_id": 1}, everyone(NOT_ALLOWED)),
+    "api:openapi-json": Row(_none, everyone(OK)),
+    "api:openapi-view": Row(_none, everyone(OK)),
+    "api:api-root": Row(_none, everyone(NOT_FOUND)),
+    # The MASH and the front door view (kinfold.front_door.views.mash and .dashboard): for
+    # contact officers, MASH practitioners, team managers, administrators and performance
+    # officers, who only read; an enquiry is seen by those who see every child on it;
+    # taking an enquiry is POST only. A team's new referrals: the workers of its service,
+    # administrators and performance officers.
+    "front_door:mash-list": Row(_none, FRONT_DOOR),
+    "front_door:mash": Row(_mash, FRONT_DOOR),
+    "front_door:take-mash": Row(_mash, signed_in(NOT_ALLOWED)),
+    "front_door:rerate-mash": Row(_mash, MASH_WORK),
+    "front_door:request-information": Row(_mash, MASH_WORK),
+    "front_door:record-answer": Row(lambda w: {"request_pk": w.information_request_id}, MASH_WORK),
+    "front_door:dashboard": Row(_none, FRONT_DOOR),
+    "front_door:team-referrals": Row(
+        lambda w: {"pk": w.unit_id},
+        signed_in(
+            REFUSED,
+            allocated_worker=OK,
+            team_manager=OK,
+            admin=OK,
+            performance_officer=OK,
+            contact_officer=OK,
+        ),
+    ),
 }
 
 # When the child's record is restricted, with the team manager as its restriction manager: the
@@ -403,6 +654,19 @@ RESTRICTED_DIFFERENCES: dict[str, dict[str, Outcome]] = {
     "journey:document": READ_RESTRICTED,
     "workforce:allocate": signed_in(RESTRICTED, team_manager=OK),
     "workforce:end-allocation": signed_in(RESTRICTED, team_manager=OK),
+    # Early help.
+    "early_help:episode": READ_RESTRICTED,
+    "early_help:plan": WRITE_RESTRICTED,
+    "early_help:review": WRITE_RESTRICTED,
+    "early_help:end": WRITE_RESTRICTED,
+    "early_help:step-up": signed_in(RESTRICTED, team_manager=OK),
+    "early_help:step-down": signed_in(RESTRICTED, team_manager=OK),
+    # Front door contacts about the child.
+    "front_door:contact": READ_RESTRICTED,
+    "front_door:screen": signed_in(RESTRICTED, team_manager=TO_CONTACT),
+    "front_door:decide": signed_in(RESTRICTED, team_manager=TO_CONTACT),
+    "front_door:sign-off": signed_in(RESTRICTED, team_manager=TO_CONTACT),
+    "front_door:respond": WRITE_RESTRICTED,
 }
 RESTRICTED_MATRIX: dict[str, dict[str, Outcome]] = {
     name: RESTRICTED_DIFFERENCES.get(name, row.expect) for name, row in MATRIX.items()

@@ -5,6 +5,8 @@ from django.shortcuts import redirect
 from django.urls import resolve, reverse
 from django.utils.http import urlencode
 
+# The partner API: each call is authenticated by its partner token (kinfold.api), not sign-in.
+API_PREFIX = "/api/"
 # URL names reachable without a completed sign-in.
 OPEN_URL_NAMES = {"access:sign-in"}
 # URL names reachable after the password but before the second factor.
@@ -22,7 +24,7 @@ class SignInRequiredMiddleware:
 
     def __call__(self, request):
         path = request.path_info
-        if path.startswith(settings.STATIC_URL):
+        if path.startswith(settings.STATIC_URL) or path.startswith(API_PREFIX):
             return self.get_response(request)
         try:
             name = resolve(path).view_name

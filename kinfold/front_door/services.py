@@ -206,9 +206,9 @@ def _place_child(contact: Contact, link: ContactChild, actor: Worker | None) -> 
     routing = _routing(person, received.date())
     summary = f"Contact {contact.reference} from {contact.get_source_display().lower()}"
     if routing is not None:
-        worker, involvement = routing
+        worker, open_period = routing
         link.routed_to = worker
-        link.open_involvement = involvement
+        link.open_involvement = open_period
         link.response_due_on = _due_on("referral.decision", link.received_on)
         link.save()
         record_event(
@@ -217,7 +217,7 @@ def _place_child(contact: Contact, link: ContactChild, actor: Worker | None) -> 
             occurred=contact.received_at,
             summary=f"{summary}: passed to {worker.get_full_name() or worker.username}",
             recorded_by=actor,
-            involvement=involvement,
+            involvement=open_period,
             subject=contact,
             detail={"contact": contact.pk, "routed_to": worker.pk},
         )
@@ -266,12 +266,19 @@ def _settle_status(contact: Contact) -> None:
 
 @transaction.atomic
 def record_contact(
-    *, actor: Worker, details: ContactDetails, children: Sequence[Person]
+    *,
+    actor: Worker,
+    details: ContactDetails,
+    children: Sequence[Person],
+    partner: PartnerOrganisation | None = None,
 ) -> Contact:
-    """A contact officer records a contact about one or more children."""
+    """A contact officer records a contact about one or more children (`partner`: the agency
+    the contactor works for, when there is one)."""
     if not can_record(actor):
         raise PermissionDenied("Your role does not record contacts")
     errors = check_details(details)
+    if partner is not None and not partner.active:
+        errors["partner"] = f"{partner} is no longer an active partner agency"
     problems = [p for p in (check_child(c) for c in children) if p]
     if not children:
         errors["children"] = "Add the child or children the contact is about"
@@ -286,6 +293,7 @@ def record_contact(
     contact = Contact.objects.create(
         **_detail_fields(details),
         consent_override_by=actor if details.consent == Consent.OVERRIDDEN else None,
+        partner=partner,
         handler=actor,
         recorded_by=actor,
     )
@@ -434,7 +442,7 @@ def respond_to_routed(*, actor: Worker, contact_child_id: int, response: str) ->
     link.responded_at = timezone.now()
     link.save(update_fields=["response", "responded_at"])
     record_event(
-        person_id=link.person_id,
+        person_id=link.person.pk,
         type="contact.responded",
         occurred=link.responded_at,
         summary=f"Response to contact C{link.contact_id:07d}: {link.response[:200]}",
@@ -843,7 +851,7 @@ def decide(
         enquiry.version += 1
         enquiry.save()
         enquiry.requests.filter(status=RequestStatus.OPEN).update(status=RequestStatus.WITHDRAWN)
-        late = enquiry.completed_at > enquiry.due_at
+        late = (enquiry.completed_at or timezone.now()) > enquiry.due_at
         _each_child(
             contact,
             "mash.completed",
@@ -945,13 +953,13 @@ def sign_off(
         raise ValidationError("This contact has no decision awaiting sign-off")
     _require_signer(actor, contact)
     teams = teams or {}
-    links = [link for link in _contact_children(contact) if not link.routed]
+    links = [link for link in _contact_children(contact) if not link.routed and link.person]
     referrals: list[Referral] = []
     if contact.decision in REFERRAL_OUTCOMES:
         missing = [
-            link.person.full_name
-            for link in links
-            if link.person_id not in teams and district_team(link.person) is None
+            person.full_name
+            for person in (link.person for link in links)
+            if person is not None and person.pk not in teams and district_team(person) is None
         ]
         if missing:
             raise ValidationError(
@@ -976,7 +984,8 @@ def sign_off(
         actor,
     )
     for link in links:
-        referral = _carry_out(actor, contact, link, teams.get(link.person_id))
+        team = teams.get(link.person.pk) if link.person else None
+        referral = _carry_out(actor, contact, link, team)
         if referral is not None:
             referrals.append(referral)
     return referrals

@@ -144,9 +144,11 @@ def run_transition(
     team: OrgUnit | None = None,
     version: int | None = None,
     facts: dict[str, Any] | None = None,
+    detail: dict[str, Any] | None = None,
 ) -> Involvement | None:
     """Move a child by the named transition: check its preconditions, end the involvement it
-    leaves (when the transition says so), start the one it enters, and write the event.
+    leaves (when the transition says so), start the one it enters, and write the event (with
+    `detail` added to its detail, e.g. a closure reason code).
     Returns the new involvement (None when the transition only closes)."""
     transition = TRANSITIONS.get(name)
     if transition is None:
@@ -190,7 +192,12 @@ def run_transition(
         summary=transition.label + (f": {reason.strip()}" if reason.strip() else ""),
         recorded_by=actor,
         involvement=new or inv,
-        detail={"transition": name, "from": inv.pk, "to": new.pk if new else None},
+        detail={
+            **(detail or {}),
+            "transition": name,
+            "from": inv.pk,
+            "to": new.pk if new else None,
+        },
     )
     return new
 

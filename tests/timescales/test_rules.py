@@ -47,6 +47,7 @@ REFERENCE_TIMESCALES = {
 # Local practice the stages add beyond REFERENCE.md's table (each in its app's migration).
 LOCAL_TIMESCALES = {
     "referral.decision.sign_off": (1, Unit.WORKING_DAYS, None),
+    "early_help.review": (3, Unit.MONTHS, (3, Unit.MONTHS)),
 }
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from kinfold.access.guards import is_administrator, person_view
 from kinfold.access.services import can_manage_restriction
@@ -50,16 +51,29 @@ def _place_errors(form, error: services.RecordError) -> None:
 # ---- adding a person -----------------------------------------------------------------------
 
 
+def _next_url(request) -> str:
+    """Where to go with the person added (a page that asked for one), when it is safe."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if target and allowed else ""
+
+
 def create(request):
-    """Add a person: the details, then the likely duplicates (if any) to check, then save."""
+    """Add a person: the details, then the likely duplicates (if any) to check, then save.
+    A page that sends `next` gets the person back as `?person=<pk>`."""
     worker = request.user
     if not services.can_record(worker):
         return _read_only(request)
+    next_url = _next_url(request)
     if request.method != "POST":
-        return render(request, "people/create.html", {"form": PersonCreateForm()})
+        return render(
+            request, "people/create.html", {"form": PersonCreateForm(), "next_url": next_url}
+        )
     form = PersonCreateForm(request.POST)
     if "change" in request.POST or not form.is_valid():
-        return render(request, "people/create.html", {"form": form})
+        return render(request, "people/create.html", {"form": form, "next_url": next_url})
     details = form.person_details()
     address = form.address()
     confirmed = "confirm_new" in request.POST
@@ -73,7 +87,12 @@ def create(request):
         return render(
             request,
             "people/confirm_create.html",
-            {"form": form, "candidates": candidates, "carried": carried_fields(form)},
+            {
+                "form": form,
+                "candidates": candidates,
+                "carried": carried_fields(form),
+                "next_url": next_url,
+            },
         )
     try:
         person = services.create_person(
@@ -85,8 +104,10 @@ def create(request):
         )
     except ValidationError as error:
         form.add_service_errors(error)
-        return render(request, "people/create.html", {"form": form})
+        return render(request, "people/create.html", {"form": form, "next_url": next_url})
     messages.success(request, f"{person.full_name} was added (LA child ID {person.la_child_id})")
+    if next_url:
+        return redirect(f"{next_url}{'&' if '?' in next_url else '?'}person={person.pk}")
     return redirect("people:detail", person.pk)
 
 
