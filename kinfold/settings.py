@@ -63,6 +63,11 @@ INSTALLED_APPS = [
     "kinfold.timescales",
     "kinfold.front_door",
     "kinfold.early_help",
+    "kinfold.plans",
+    "kinfold.quality",
+    "kinfold.assessments",
+    "kinfold.child_protection",
+    "kinfold.child_in_need",
     "kinfold.api",
     "synthetic",
 ]

@@ -13,6 +13,11 @@ urlpatterns = [
     path("timescales/", include("kinfold.timescales.urls")),
     path("front-door/", include("kinfold.front_door.urls")),
     path("early-help/", include("kinfold.early_help.urls")),
+    path("plans/", include("kinfold.plans.urls")),
+    path("quality/", include("kinfold.quality.urls")),
+    path("assessments/", include("kinfold.assessments.urls")),
+    path("child-protection/", include("kinfold.child_protection.urls")),
+    path("children-in-need/", include("kinfold.child_in_need.urls")),
     path("api/", include("kinfold.api.urls")),
 ]
 

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ChildInNeedConfig(AppConfig):
+    name = "kinfold.child_in_need"
+    label = "child_in_need"
+    verbose_name = "Children in need"

@@ -1,0 +1,1 @@
+"""Models of the child_in_need app."""
