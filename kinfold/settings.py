@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "kinfold.child_protection",
     "kinfold.child_in_need",
     "kinfold.api",
+    "kinfold.returns",
     "synthetic",
 ]
 if TESTING:

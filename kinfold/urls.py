@@ -19,6 +19,7 @@ urlpatterns = [
     path("child-protection/", include("kinfold.child_protection.urls")),
     path("children-in-need/", include("kinfold.child_in_need.urls")),
     path("api/", include("kinfold.api.urls")),
+    path("returns/", include("kinfold.returns.urls")),
 ]
 
 handler403 = "kinfold.views.forbidden"

@@ -40,12 +40,25 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from kinfold.access.models import BreakGlass
+from kinfold.assessments import services as assessment_services
+from kinfold.child_protection.models import (
+    CPPlanSchedule,
+    InitialConference,
+    Section47Enquiry,
+    StrategyDiscussion,
+)
 from kinfold.early_help.models import EarlyHelpEpisode
 from kinfold.front_door import services as front_door_services
-from kinfold.front_door.models import MashEnquiry, PartnerOrganisation, ThresholdLevel
+from kinfold.front_door.models import (
+    MashEnquiry,
+    PartnerOrganisation,
+    Referral,
+    ThresholdLevel,
+)
 from kinfold.journey.document_services import upload_document
 from kinfold.journey.models import CaseDiscussion, CaseNote, Event, Involvement, Supervision
 from kinfold.people.models import Person, PersonMerge, Relationship
+from kinfold.plans.models import Plan
 from kinfold.timescales.models import Rule, Unit
 from kinfold.workforce.models import Allocation
 from tests.factories import AllocationFactory, PersonFactory
@@ -188,6 +201,19 @@ class World:
     # with a question to the police.
     mash_id: int = 0
     information_request_id: int = 0
+    # Assessments (kinfold.assessments): an open single assessment in the child's child in
+    # need episode, for its referral, carried out by the allocated worker.
+    assessment_id: int = 0
+    # Child protection (kinfold.child_protection): a strategy discussion whose s47 enquiry
+    # has not started yet; an enquiry completed, its ICPC due; and an open child protection
+    # plan (with its ICPC and schedule) on a child protection involvement made for the matrix
+    # beside the child in need one.
+    cp_discussion_id: int = 0
+    cp_enquiry_id: int = 0
+    cp_plan_id: int = 0
+    # Plans and children in need (kinfold.plans, kinfold.child_in_need): the child's open
+    # child in need plan on the child in need episode.
+    cin_plan_id: int = 0
 
 
 @pytest.fixture
@@ -334,6 +360,96 @@ def world(org, personas, child, settings, tmp_path) -> World:
         partner=PartnerOrganisation.objects.get(name="Fenshire Police"),
         question="Any call-outs to the address?",
     )
+    # Assessments: the child in need episode's referral and an open single assessment.
+    Referral.objects.create(
+        person=child,
+        involvement=child_in_need,
+        referral_date=started,
+        source="2A",
+        primary_need="N1",
+        route="referral",
+        team=org["north_childrens"],
+    )
+    assessment = assessment_services.start_assessment(
+        actor=personas["allocated_worker"],
+        involvement_id=child_in_need.pk,
+        started_on=started + dt.timedelta(days=1),
+    )
+
+    # Child protection: three strategy discussions on the child in need episode (one waiting
+    # for its enquiry; one with an enquiry whose ICPC is due; one whose ICPC made a plan).
+    def _discussion() -> StrategyDiscussion:
+        return StrategyDiscussion.objects.create(
+            person=child,
+            involvement=child_in_need,
+            held_at=now - dt.timedelta(days=20),
+            type="discussion",
+            information="Bruising seen at school.",
+            s47_decided=True,
+            reasons="Risk of significant harm.",
+            recorded_by=personas["allocated_worker"],
+        )
+
+    def _enquiry(discussion: StrategyDiscussion) -> Section47Enquiry:
+        return Section47Enquiry.objects.create(
+            person=child,
+            discussion=discussion,
+            discussion_on=discussion.held_on,
+            team=org["north_childrens"],
+            social_worker=personas["allocated_worker"],
+            started_on=discussion.held_on,
+            outcome="substantiated",
+            icpc_needed=True,
+            findings="Injury consistent with the account.",
+            completed_on=discussion.held_on + dt.timedelta(days=5),
+            icpc_due_on=discussion.held_on + dt.timedelta(days=21),
+            started_by=personas["allocated_worker"],
+        )
+
+    cp_waiting = _discussion()
+    cp_enquiry = _enquiry(_discussion())
+    planned = _enquiry(_discussion())
+    held = planned.completed_on + dt.timedelta(days=1)
+    cp_involvement = Involvement.objects.create(
+        person=child, stage="child_protection", started_on=held, team=org["north_childrens"]
+    )
+    cp_plan = Plan.objects.create(
+        person=child,
+        involvement=cp_involvement,
+        kind="cp",
+        initial_category="NEG",
+        category="NEG",
+        started_on=held,
+        owner=personas["allocated_worker"],
+    )
+    icpc = InitialConference.objects.create(
+        enquiry=planned,
+        person=child,
+        held_on=held,
+        decision="plan",
+        category="NEG",
+        reasons="Neglect.",
+        chair=personas["iro"],
+        plan=cp_plan,
+        recorded_by=personas["iro"],
+    )
+    CPPlanSchedule.objects.create(
+        plan=cp_plan,
+        person=child,
+        conference=icpc,
+        core_group_from=held,
+        core_group_due_on=held + dt.timedelta(days=14),
+        review_from=held,
+        review_due_on=held + dt.timedelta(days=90),
+    )
+    # Plans and children in need: an open child in need plan on the child in need episode.
+    cin_plan = Plan.objects.create(
+        person=child,
+        involvement=child_in_need,
+        kind="cin",
+        started_on=started,
+        owner=personas["allocated_worker"],
+    )
     return World(
         child=child,
         mother=child.mother,
@@ -357,6 +473,11 @@ def world(org, personas, child, settings, tmp_path) -> World:
         partner_child_id=partner_contact.children.get().pk,
         mash_id=mash_enquiry.pk,
         information_request_id=information_request.pk,
+        assessment_id=assessment.pk,
+        cp_discussion_id=cp_waiting.pk,
+        cp_enquiry_id=cp_enquiry.pk,
+        cp_plan_id=cp_plan.pk,
+        cin_plan_id=cin_plan.pk,
     )
 
 
@@ -380,6 +501,15 @@ def _early_help(w: World) -> dict:
 
 def _contact(w: World) -> dict:
     return {"pk": w.contact_id}
+
+
+def _assessment(w: World) -> dict:
+    return {"pk": w.assessment_id}
+
+
+TO_ASSESSMENT = Outcome(
+    "the assessment", 302, redirect_to="assessments:assessment", same_kwargs=True
+)
 
 
 # A front door step the contact is not at (it was passed to the allocated worker): back to it.
@@ -433,6 +563,28 @@ FRONT_DOOR = signed_in(
 )
 MASH_WORK = signed_in(REFUSED, team_manager=OK, admin=OK, contact_officer=OK)
 
+
+# Statutory returns (kinfold.returns): a finished Annex A build, its file in the world's
+# temporary media folder.
+def _return_build(w: World) -> dict:
+    from kinfold.returns.models import ReturnBuild
+    from kinfold.returns.services import run_build
+
+    build = ReturnBuild.objects.filter(kind="annex_a", status="finished").first()
+    if build is None:
+        today = timezone.localdate()
+        build = ReturnBuild.objects.create(
+            kind="annex_a",
+            parameters={"as_at": today.isoformat(), "lists": [1, 2, 3]},
+            as_at=today,
+            period_start=today - dt.timedelta(days=365),
+            period_end=today,
+        )
+        run_build(build_id=build.pk)
+    return {"pk": build.pk}
+
+
+RETURNS = signed_in(REFUSED, admin=OK, performance_officer=OK)
 
 # ---- the table -----------------------------------------------------------------------------
 
@@ -612,6 +764,24 @@ MATRIX: dict[str, Row] = {
     "front_door:request-information": Row(_mash, MASH_WORK),
     "front_door:record-answer": Row(lambda w: {"request_pk": w.information_request_id}, MASH_WORK),
     "front_door:dashboard": Row(_none, FRONT_DOOR),
+    # Assessments (kinfold.assessments): a child's list and an assessment are the child's
+    # record; starting one, its parts and completing it are writes (completing is POST only:
+    # with GET, back to the assessment); authorising is for team managers, consultant social
+    # workers and administrators (this one is still open: back to it).
+    "assessments:for-child": Row(_child, READ_CHILD),
+    "assessments:start": Row(lambda w: {"inv_pk": w.child_in_need_id}, WRITE_CHILD),
+    "assessments:assessment": Row(_assessment, READ_CHILD),
+    "assessments:part": Row(lambda w: {"pk": w.assessment_id, "part": "views"}, WRITE_CHILD),
+    "assessments:complete": Row(
+        _assessment,
+        signed_in(TO_ASSESSMENT, other_team_worker=NO_ACCESS, performance_officer=REFUSED),
+    ),
+    "assessments:authorise": Row(
+        _assessment,
+        signed_in(
+            REFUSED, team_manager=TO_ASSESSMENT, admin=TO_ASSESSMENT, other_team_worker=NO_ACCESS
+        ),
+    ),
     "front_door:team-referrals": Row(
         lambda w: {"pk": w.unit_id},
         signed_in(
@@ -622,6 +792,38 @@ MATRIX: dict[str, Row] = {
             performance_officer=OK,
             contact_officer=OK,
         ),
+    ),
+    # Child protection (kinfold.child_protection): the overview and an enquiry are the child's
+    # record; recording a strategy discussion, starting the enquiry, its ICPC, a core group and
+    # a review conference are writes.
+    "child_protection:overview": Row(_child, READ_CHILD),
+    "child_protection:strategy-discussion-new": Row(_child, WRITE_CHILD),
+    "child_protection:s47-start": Row(lambda w: {"discussion_pk": w.cp_discussion_id}, WRITE_CHILD),
+    "child_protection:s47": Row(lambda w: {"s47_pk": w.cp_enquiry_id}, READ_CHILD),
+    "child_protection:icpc-new": Row(lambda w: {"s47_pk": w.cp_enquiry_id}, WRITE_CHILD),
+    "child_protection:core-group-new": Row(lambda w: {"plan_pk": w.cp_plan_id}, WRITE_CHILD),
+    "child_protection:review-new": Row(lambda w: {"plan_pk": w.cp_plan_id}, WRITE_CHILD),
+    # Statutory returns (kinfold.returns): performance officers and administrators build them,
+    # see a build's progress and problems (by LA child ID, never by name) and download its file.
+    "returns:index": Row(_none, RETURNS),
+    "returns:build": Row(_return_build, RETURNS),
+    "returns:download": Row(_return_build, RETURNS),
+    # Plans, quality checks and children in need (kinfold.plans, kinfold.quality,
+    # kinfold.child_in_need): a plan and the episode are the child's record; writing the plan,
+    # starting one (here one is open: the page says so) and a review are writes; the checks
+    # endpoint is POST only (htmx); closing the episode is for team managers and
+    # administrators; the quality checks are set by administrators.
+    "plans:plan": Row(lambda w: {"plan_pk": w.cin_plan_id}, READ_CHILD),
+    "plans:edit": Row(lambda w: {"plan_pk": w.cin_plan_id}, WRITE_CHILD),
+    "plans:check": Row(lambda w: {"plan_pk": w.cin_plan_id}, signed_in(NOT_ALLOWED)),
+    "quality:rules": Row(_none, ADMINISTRATORS_ONLY),
+    "quality:rule": Row(lambda w: {"code": "action.no_owner"}, ADMINISTRATORS_ONLY),
+    "child_in_need:episode": Row(lambda w: {"inv_pk": w.child_in_need_id}, READ_CHILD),
+    "child_in_need:start-plan": Row(lambda w: {"inv_pk": w.child_in_need_id}, WRITE_CHILD),
+    "child_in_need:review": Row(lambda w: {"plan_pk": w.cin_plan_id}, WRITE_CHILD),
+    "child_in_need:close": Row(
+        lambda w: {"inv_pk": w.child_in_need_id},
+        signed_in(REFUSED, team_manager=OK, admin=OK, other_team_worker=NO_ACCESS),
     ),
 }
 
@@ -667,6 +869,28 @@ RESTRICTED_DIFFERENCES: dict[str, dict[str, Outcome]] = {
     "front_door:decide": signed_in(RESTRICTED, team_manager=TO_CONTACT),
     "front_door:sign-off": signed_in(RESTRICTED, team_manager=TO_CONTACT),
     "front_door:respond": WRITE_RESTRICTED,
+    # Assessments of the child.
+    "assessments:for-child": READ_RESTRICTED,
+    "assessments:start": WRITE_RESTRICTED,
+    "assessments:assessment": READ_RESTRICTED,
+    "assessments:part": WRITE_RESTRICTED,
+    "assessments:complete": signed_in(RESTRICTED, team_manager=TO_ASSESSMENT),
+    "assessments:authorise": signed_in(RESTRICTED, team_manager=TO_ASSESSMENT),
+    # Child protection of the child.
+    "child_protection:overview": READ_RESTRICTED,
+    "child_protection:strategy-discussion-new": WRITE_RESTRICTED,
+    "child_protection:s47-start": WRITE_RESTRICTED,
+    "child_protection:s47": READ_RESTRICTED,
+    "child_protection:icpc-new": WRITE_RESTRICTED,
+    "child_protection:core-group-new": WRITE_RESTRICTED,
+    "child_protection:review-new": WRITE_RESTRICTED,
+    # Plans and children in need.
+    "plans:plan": READ_RESTRICTED,
+    "plans:edit": WRITE_RESTRICTED,
+    "child_in_need:episode": READ_RESTRICTED,
+    "child_in_need:start-plan": WRITE_RESTRICTED,
+    "child_in_need:review": WRITE_RESTRICTED,
+    "child_in_need:close": signed_in(RESTRICTED, team_manager=OK),
 }
 RESTRICTED_MATRIX: dict[str, dict[str, Outcome]] = {
     name: RESTRICTED_DIFFERENCES.get(name, row.expect) for name, row in MATRIX.items()

@@ -5,3 +5,6 @@ class ChildInNeedConfig(AppConfig):
     name = "kinfold.child_in_need"
     label = "child_in_need"
     verbose_name = "Children in need"
+
+    def ready(self) -> None:
+        from . import registrations  # noqa: F401 - event types, transitions, due dates, receivers

@@ -52,6 +52,10 @@ class Plan(models.Model):
     last_visit_on = models.DateField(null=True, blank=True)
     next_review_due_on = models.DateField(null=True, blank=True)
     last_review_on = models.DateField(null=True, blank=True)
+    # What the next visit and review are counted from (the timescales registry's triggers):
+    # the plan's start, then the last visit (child seen) or review.
+    visit_from = models.DateField(null=True, blank=True)
+    review_from = models.DateField(null=True, blank=True)
     # The quality checks' findings as last computed (kinfold.quality), for the team's view.
     flag_count = models.PositiveSmallIntegerField(default=0)
     flags = models.JSONField(default=list, blank=True)
@@ -75,6 +79,17 @@ class Plan(models.Model):
                 fields=["owner", "next_review_due_on"],
                 condition=Q(ended_on__isnull=True),
                 name="plan_open_review_by_owner",
+            ),
+            # The team manager's view: open plans with findings, visits overdue.
+            models.Index(
+                fields=["involvement", "flag_count"],
+                condition=Q(ended_on__isnull=True),
+                name="plan_open_flags",
+            ),
+            models.Index(
+                fields=["involvement", "next_visit_due_on"],
+                condition=Q(ended_on__isnull=True),
+                name="plan_open_visit_due",
             ),
         ]
         constraints = [

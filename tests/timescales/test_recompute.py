@@ -34,8 +34,8 @@ def new_version(code, actor, **change):
 
 
 def test_the_stage_registers_which_field_holds_the_due_date():
-    (entry,) = registrations("assessment.single")
-    assert entry.model is TimedItem
+    # The stand-in stage's entry (kinfold.assessments registers the real one beside it).
+    (entry,) = [r for r in registrations("assessment.single") if r.model is TimedItem]
     assert (entry.trigger_field, entry.due_field) == ("trigger_date", "due_date")
 
 
@@ -48,7 +48,7 @@ def test_a_field_that_is_not_a_date_cannot_be_registered():
             due_field="due_date",
             open_q=Q(completed_at__isnull=True),
         )
-    assert registrations("cin.visit") == []
+    assert [r for r in registrations("cin.visit") if r.model is TimedItem] == []
 
 
 def test_a_shorter_assessment_timescale_moves_open_assessments_only(personas, today, make_item):

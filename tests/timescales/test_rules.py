@@ -48,6 +48,8 @@ REFERENCE_TIMESCALES = {
 LOCAL_TIMESCALES = {
     "referral.decision.sign_off": (1, Unit.WORKING_DAYS, None),
     "early_help.review": (3, Unit.MONTHS, (3, Unit.MONTHS)),
+    # Children in need (kinfold.child_in_need): the plan's reviews.
+    "cin.review": (3, Unit.MONTHS, (3, Unit.MONTHS)),
 }
 
 

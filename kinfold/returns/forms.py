@@ -1,0 +1,52 @@
+"""The form that asks for an Annex A build: the as-at date and the lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from crispy_forms_gds.layout import Field, Size, Submit
+from django import forms
+
+from kinfold.forms import GovukDateField, ServiceErrorsMixin, date_field, govuk_helper
+
+from .annex_a import LISTS
+
+
+def _list_label(number: int) -> str:
+    module = LISTS[number]
+    return f"List {number}: {module.TITLE.lower()} (the {module.MONTHS} months to the date)"
+
+
+class AnnexAForm(ServiceErrorsMixin, forms.Form):
+    as_at = GovukDateField(
+        what="as-at date",
+        required=True,
+        label="As at",
+        help_text="Usually the day before the inspection is announced. For example, 31 3 2025",
+    )
+    lists = forms.TypedMultipleChoiceField(
+        label="Lists",
+        choices=[(n, _list_label(n)) for n in sorted(LISTS)],
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one list"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"lists": sorted(LISTS)})
+        super().__init__(*args, **kwargs)
+        self.helper = govuk_helper(
+            date_field("as_at"),
+            Field("lists", context={"legend_size": Size.for_legend(Size.SMALL)}),
+            Submit("build", "Build the lists"),
+        )
+
+    def clean_as_at(self) -> dt.date:
+        value = self.cleaned_data["as_at"]
+        if value is None:
+            raise forms.ValidationError("Enter the as-at date")
+        return value
+
+    def parameters(self) -> dict[str, Any]:
+        return {"as_at": self.cleaned_data["as_at"], "lists": self.cleaned_data["lists"]}
