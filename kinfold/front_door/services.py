@@ -56,6 +56,8 @@ from .models import (
 )
 
 FRONT_DOOR = "front_door"
+# The main-line stages of a CIN episode (a CP plan runs within the episode).
+EPISODE_STAGES = ("child_in_need", "child_protection")
 # Stages where a child is open to a team: a new contact goes to their allocated worker.
 OPEN_STAGES = ("child_in_need", "child_protection", "child_in_care", "care_leaver", "early_help")
 # Who may be asked to sign off a decision, and who may sign it off.
@@ -1089,9 +1091,12 @@ def accept_referral(
         raise ValidationError(errors)
     assert team is not None
     check_not_future(referral_date, "referral_date")
-    episode = Involvement.objects.filter(
-        person=person, stage="child_in_need", ended_on__isnull=True
-    ).first()
+    # A child already in an episode (in need, or on a plan within it) is referred into it.
+    episode = (
+        Involvement.objects.filter(person=person, stage__in=EPISODE_STAGES, ended_on__isnull=True)
+        .order_by("-started_on")
+        .first()
+    )
     if episode is None and from_involvement is not None:
         name = {"front_door": "front_door.referral", "early_help": "early_help.step_up"}[
             from_involvement.stage

@@ -1,12 +1,16 @@
 """The whole route through the front door's services: contact → screening → MASH with a
 partner's answer → decision → sign-off → referral on the district assessment team's list."""
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from kinfold.front_door import services
 from kinfold.front_door.codes import ContactStatus, Outcome, Rag, SharingBasis
 from kinfold.front_door.models import Referral
 from kinfold.journey.models import Event, Involvement
+from kinfold.journey.services import open_involvement
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +72,25 @@ def test_contact_to_referral(front_door, siblings, personas, details, org):
         assert open_now.team == org["north_assessment"]
         assert Event.objects.filter(person=kid, type="referral.received").count() == 1
     assert Referral.objects.count() == 2
+
+
+def test_a_referral_of_a_child_on_a_plan_joins_their_episode(front_door, siblings, personas):
+    """A child on a child protection plan (the CIN episode's CP stage) with no allocated worker
+    is referred again: the referral joins the open episode, no second main-line stage opens."""
+    kid = siblings[0]
+    manager = front_door["manager"]
+    today = timezone.localdate()
+    cp = open_involvement(
+        actor=manager, person=kid, stage="child_protection", started_on=today - dt.timedelta(30)
+    )
+    referral = services.accept_referral(
+        actor=manager,
+        person=kid,
+        referral_date=today,
+        source="6",
+        primary_need="N1",
+        route=Outcome.REFERRAL,
+        team=cp.team or front_door["mash"],
+    )
+    assert referral.involvement == cp
+    assert Involvement.objects.filter(person=kid, ended_on__isnull=True).count() == 1
