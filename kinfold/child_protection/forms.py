@@ -19,6 +19,7 @@ from kinfold.workforce.models import Role, UnitFunction, Worker
 from kinfold.workforce.selectors import current_memberships
 
 from .codes import (
+    REQUIRED_AGENCIES,
     ActionProgress,
     Agency,
     Attendance,
@@ -247,7 +248,27 @@ class StrategyDiscussionForm(RowsMixin, ServiceErrorsMixin, forms.Form):
                 )
             )
         self._map_rows(used)
+        self._place_missing_agencies(used)
         return found
+
+    def _place_missing_agencies(self, used: list[int]) -> None:
+        """The service's message that the police or health did not take part goes beside
+        the name of the row left empty for that agency (or the first row left empty)."""
+        data = self.cleaned_data
+        present = {data.get(f"participant_{i}_agency") for i in used}
+        empty = [i for i in range(1, PARTICIPANT_ROWS + 1) if i not in used]
+        if not empty:
+            return
+        row = next(
+            (
+                i
+                for i in empty
+                if data.get(f"participant_{i}_agency") in REQUIRED_AGENCIES
+                and data.get(f"participant_{i}_agency") not in present
+            ),
+            empty[0],
+        )
+        self.service_fields = {**self.service_fields, "participants": f"participant_{row}_name"}
 
 
 # ---- section 47 enquiry ----------------------------------------------------------------------

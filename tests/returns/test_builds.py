@@ -96,7 +96,7 @@ def test_a_failed_build_keeps_no_file_and_says_why(officer, facts, monkeypatch, 
         ({"as_at": "2025-02-30"}, "as_at", "must be a real date"),
         ({"as_at": "FUTURE"}, "as_at", "today or in the past"),
         ({"as_at": AS_AT, "lists": [12]}, "lists", "Annex A has no list 12"),
-        ({"as_at": AS_AT, "lists": [4]}, "lists", "List 4 (assessments) is not built yet"),
+        ({"as_at": AS_AT, "lists": [8]}, "lists", "List 8 (children in care) is not built yet"),
         ({"as_at": AS_AT, "lists": []}, "lists", "Choose at least one list"),
     ],
 )

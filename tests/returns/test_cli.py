@@ -32,7 +32,7 @@ def test_writes_the_workbook_and_records_the_export(tmp_path, make_contact):
     target = tmp_path / "annex-a.xlsx"
     out, _ = _run("--as-at", "2025-03-31", "--out", str(target))
     book = load_workbook(target)
-    assert book.sheetnames == ["List 1", "List 2", "List 3"]
+    assert book.sheetnames == [f"List {n}" for n in range(1, 8)]
     assert book["List 1"].max_row == 2
     assert "List 1: 1 row" in out and "ready to send" in out
     build = ReturnBuild.objects.get()
@@ -52,7 +52,7 @@ def test_reports_problems_and_says_not_ready(tmp_path, make_contact):
     [
         (("--as-at", "31-03-2025"), "is not a date"),
         (("--as-at", "2025-03-31", "--lists", "12"), "Annex A has no list 12"),
-        (("--as-at", "2025-03-31", "--lists", "1,4"), "List 4 (assessments) is not built yet"),
+        (("--as-at", "2025-03-31", "--lists", "1,8"), "List 8 (children in care) is not built yet"),
         (("--as-at", "2025-03-31", "--lists", "one"), "'one' is not a list number"),
     ],
 )

@@ -1,6 +1,7 @@
 """Ofsted's Annex A: the lists of children a local authority sends at the start of an
 inspection of local authority children's services (ILACS), as at a date. One module per list;
-lists 1 to 3 (contacts, early help, referrals) are built so far.
+lists 1 to 7 (contacts, early help, referrals, assessments, section 47 enquiries and initial
+conferences, children in need, child protection) are built so far.
 
 Each list module has NUMBER, SHEET, TITLE, MONTHS, HEADERS, `period(as_at)`, `select(period)`
 (the facts the list replays, read in a few queries) and `row(sheet, item)` (one row, noting on
@@ -18,13 +19,30 @@ from django.utils import timezone
 
 from .. import kinds
 from ..kinds import BuildResult, Parameters, ProgressCallback
-from . import list_1_contacts, list_2_early_help, list_3_referrals
+from . import (
+    list_1_contacts,
+    list_2_early_help,
+    list_3_referrals,
+    list_4_assessments,
+    list_5_section_47,
+    list_6_children_in_need,
+    list_7_child_protection,
+)
 from .common import Sheet
 from .workbook import CONTENT_TYPE, AnnexAWorkbook
 
 CODE = "annex_a"
 LISTS: dict[int, ModuleType] = {
-    module.NUMBER: module for module in (list_1_contacts, list_2_early_help, list_3_referrals)
+    module.NUMBER: module
+    for module in (
+        list_1_contacts,
+        list_2_early_help,
+        list_3_referrals,
+        list_4_assessments,
+        list_5_section_47,
+        list_6_children_in_need,
+        list_7_child_protection,
+    )
 }
 # The lists of the current Annex A, for the message when one not yet built is asked for.
 ALL_LISTS = {
@@ -89,7 +107,7 @@ def _lists(value: Any) -> list[int]:
 
 
 def parse(parameters: dict[str, Any]) -> Parameters:
-    """{"as_at": date or "YYYY-MM-DD", "lists": [1, 2, 3] (default: every list built)}."""
+    """{"as_at": date or "YYYY-MM-DD", "lists": [1, 3, 7] (default: every list built)}."""
     errors: dict[str, str] = {}
     as_at = lists = None
     try:
