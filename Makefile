@@ -19,6 +19,15 @@ $(VENV)/.installed: requirements/base.lock requirements/dev.lock
 
 install: $(VENV)/.installed node_modules/.installed
 
+# The DfE's CIN census validator, the oracle of tests/returns/test_cin_census_oracle.py, in its
+# own environment (it needs pandas<2 and numpy<2). See docs/returns/cin_census.md.
+CIN_VENV := .venv-cin
+$(CIN_VENV)/.installed:
+	test -x $(CIN_VENV)/bin/python || $(PYTHON) -m venv $(CIN_VENV)
+	$(CIN_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CIN_VENV)/bin/python -m pip install --quiet "csc-validator-be-cin==0.1.13" "numpy<2" "pandas<2"
+	touch $@
+
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
@@ -44,7 +53,7 @@ check-deploy: install assets
 	SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=kinfold.example \
 		DATABASE_URL=$(PG_URL) $(PY) manage.py check --deploy --fail-level WARNING
 
-test-sqlite: install assets
+test-sqlite: install assets $(CIN_VENV)/.installed
 	KINFOLD_TESTING=1 $(VENV)/bin/pytest -m "not browser" -n 2 -q
 
 postgres:
@@ -52,7 +61,7 @@ postgres:
 	for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
 
 # pytest-django makes a throwaway database (test_kinfold…) and drops it afterwards.
-test-postgres: install assets postgres
+test-postgres: install assets postgres $(CIN_VENV)/.installed
 	KINFOLD_TESTING=1 DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -m "not browser" -n 2 -q
 
 chromium:
@@ -72,4 +81,4 @@ lock: $(VENV)/.installed
 		&& ../$(VENV)/bin/pip-compile -q --strip-extras bench.in -o bench.lock
 
 clean:
-	rm -rf $(VENV) node_modules kinfold/static/build staticfiles var
+	rm -rf $(VENV) $(CIN_VENV) node_modules kinfold/static/build staticfiles var

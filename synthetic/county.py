@@ -9,6 +9,7 @@ from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from rich.progress import Progress
 
+from kinfold.front_door.models import Contact, PartnerOrganisation
 from kinfold.journey.oversight import Supervision
 from kinfold.people.models import Person, Relationship
 from kinfold.workforce.models import OrgUnit, Worker
@@ -101,7 +102,16 @@ def _fast_sqlite() -> None:
 def _tables_to_clear() -> list[type[models.Model]]:
     """Person, OrgUnit and the generator's own models, and every model that refers to them
     (directly or through another such model): all of them go together."""
-    chosen: set[type[models.Model]] = {Person, OrgUnit, SyntheticCounty, PlantedDuplicate}
+    # Contacts refer to persons only through their children, and the county's partner
+    # agencies to nothing: named so that they go too.
+    chosen: set[type[models.Model]] = {
+        Person,
+        OrgUnit,
+        SyntheticCounty,
+        PlantedDuplicate,
+        Contact,
+        PartnerOrganisation,
+    }
     changed = True
     while changed:
         changed = False

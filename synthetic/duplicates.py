@@ -231,6 +231,8 @@ VARIATIONS: list[tuple[Variation, float]] = [
     (sex_unknown, 3),
     (previous_family_name, 4),
 ]
+# Variations that undo each other: a duplicate given another postcode keeps an address.
+EXCLUSIVE = {"no_address": "different_postcode", "different_postcode": "no_address"}
 # A change that always leaves the records different, if nothing else could be applied.
 FALLBACK = (given_typo, family_typo)
 
@@ -326,7 +328,7 @@ def _vary(rng: random.Random, dup: Record, orig: Record, ctx: Context) -> list[s
         if len(applied) >= wanted:
             break
         variation = rng.choices(funcs, weights)[0]
-        if variation.__name__ in applied:
+        if variation.__name__ in applied or EXCLUSIVE.get(variation.__name__) in applied:
             continue
         if variation(rng, dup, orig, ctx):
             applied.append(variation.__name__)

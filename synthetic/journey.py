@@ -253,7 +253,7 @@ def write_journey(ctx: Context, batch: list[Household]) -> None:
         stage = _household_stage(s, case, hh)
         for person_pk, allocations in by_child.items():
             child = members[person_pk]
-            segments = _timeline(ctx, s, child, allocations, stage)
+            segments = _on_working_days(s, ctx.today, _timeline(ctx, s, child, allocations, stage))
             _write_involvements(writer, child, segments)
             _write_allocation_events(writer, child, allocations, allocation_pk)
             _write_notes(writer, child, allocations, segments)
@@ -310,6 +310,22 @@ def _timeline(
         segments += [cp, Segment(CLA, step, team=team, stepped_from=cp)]
     else:
         segments.append(Segment(stage, first, team=team))
+    return segments
+
+
+def _on_working_days(s: Shared, today: dt.date, segments: list[Segment]) -> list[Segment]:
+    """A child protection involvement starts at its initial conference, held on a working day
+    (the CIN census refuses a conference at a weekend): one drawn on another day moves to
+    the next working day, with the end of the involvement it stepped up from."""
+    for seg in segments:
+        if seg.stage != CP or s.calendar.is_working_day(seg.start):
+            continue
+        moved = s.calendar.next_working_day(seg.start)
+        if moved >= today or (seg.end is not None and moved > seg.end):
+            continue
+        seg.start = moved
+        if seg.stepped_from is not None and seg.stepped_from.end is not None:
+            seg.stepped_from.end = moved
     return segments
 
 

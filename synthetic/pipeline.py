@@ -50,6 +50,8 @@ class Options:
     duplicate_rate: float = 0.02
     allocated_share: float = 0.014
     batch_children: int = 2000
+    # Years of front door contacts (synthetic.front_door): 6,500 a month per 128,000 children.
+    front_door_years: int = 2
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -59,6 +61,7 @@ class Options:
             "today": self.today.isoformat(),
             "duplicate_rate": self.duplicate_rate,
             "allocated_share": self.allocated_share,
+            "front_door_years": self.front_door_years,
         }
 
 

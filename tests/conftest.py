@@ -23,6 +23,14 @@ from tests.factories import (
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the front door's monthly figures are cached)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _settings_for_tests(settings):
     settings.DEMO_MODE = True  # the second factor is tested on its own, with DEMO_MODE off
     settings.AXES_ENABLED = False

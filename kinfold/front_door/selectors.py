@@ -12,10 +12,11 @@ Nothing here decides whether a child is named: the pages do, through
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -355,33 +356,73 @@ def _by_month(rows: Iterable[Any], months: list[dt.date]) -> list[MonthRate]:
     ]
 
 
+# Earlier months' figures are kept this long (per process): only the current month is counted
+# on every view. A referral signed off after its month ended moves a figure within this time.
+MONTHS_CACHE_SECONDS = 15 * 60
+
+
+def _monthly(
+    key: str, today: dt.date, months: int, count: Callable[[dt.date, dt.date | None], Any]
+) -> list[MonthRate]:
+    """Monthly figures: the months before this one from the cache where it has them (counted
+    together, in one query, where it has not), this month counted now. `count(start, end)`
+    returns rows of month/total/count for months from `start` up to (not including) `end`."""
+    wanted = last_months(today, months)
+    this_month = wanted[-1]
+    keys = {m: f"front_door:{key}:{m.isoformat()}" for m in wanted[:-1]}
+    cached = cache.get_many(list(keys.values()))
+    found = {m: cached[k] for m, k in keys.items() if k in cached}
+    missing = [m for m in wanted[:-1] if m not in found]
+    if missing:
+        for rate in _by_month(count(missing[0], this_month), missing):
+            found[rate.month] = rate
+        cache.set_many({keys[m]: found[m] for m in missing}, timeout=MONTHS_CACHE_SECONDS)
+    (current,) = _by_month(count(this_month, None), [this_month])
+    return [found[m] for m in wanted[:-1]] + [current]
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 def conversion_by_month(today: dt.date, months: int = 12) -> list[MonthRate]:
     """Of the contacts decided in each month, how many were decided to be a referral
     (assessment or strategy discussion). An index range on `decided_at`."""
-    wanted = last_months(today, months)
-    start = timezone.make_aware(dt.datetime.combine(wanted[0], dt.time.min))
-    rows = (
-        Contact.objects.filter(decided_at__gte=start)
-        .order_by()
-        .annotate(month=TruncMonth("decided_at"))
-        .values("month")
-        .annotate(total=Count("id"), count=Count("id", filter=Q(decision__in=REFERRAL_OUTCOMES)))
-    )
-    return _by_month(rows, wanted)
+
+    def count(start: dt.date, end: dt.date | None):
+        rows = Contact.objects.filter(decided_at__gte=_start_of(start))
+        if end is not None:
+            rows = rows.filter(decided_at__lt=_start_of(end))
+        return (
+            rows.order_by()
+            .annotate(month=TruncMonth("decided_at"))
+            .values("month")
+            .annotate(
+                total=Count("id"), count=Count("id", filter=Q(decision__in=REFERRAL_OUTCOMES))
+            )
+        )
+
+    return _monthly("conversion", today, months, count)
 
 
 def rereferrals_by_month(today: dt.date, months: int = 12) -> list[MonthRate]:
     """Of the referrals in each month, how many followed another within 12 months. An index
     range on `referral_date`."""
-    wanted = last_months(today, months)
-    rows = (
-        Referral.objects.filter(referral_date__gte=wanted[0])
-        .order_by()
-        .annotate(month=TruncMonth("referral_date"))
-        .values("month")
-        .annotate(total=Count("id"), count=Count("id", filter=Q(previous_referral__isnull=False)))
-    )
-    return _by_month(rows, wanted)
+
+    def count(start: dt.date, end: dt.date | None):
+        rows = Referral.objects.filter(referral_date__gte=start)
+        if end is not None:
+            rows = rows.filter(referral_date__lt=end)
+        return (
+            rows.order_by()
+            .annotate(month=TruncMonth("referral_date"))
+            .values("month")
+            .annotate(
+                total=Count("id"), count=Count("id", filter=Q(previous_referral__isnull=False))
+            )
+        )
+
+    return _monthly("rereferrals", today, months, count)
 
 
 def overall(rates: list[MonthRate]) -> MonthRate:

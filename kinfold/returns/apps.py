@@ -7,4 +7,5 @@ class ReturnsConfig(AppConfig):
     verbose_name = "Statutory returns"
 
     def ready(self) -> None:
-        from . import annex_a  # noqa: F401 - registers the Annex A return
+        # Each registers its return kind.
+        from . import annex_a, cin_census  # noqa: F401

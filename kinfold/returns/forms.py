@@ -1,11 +1,12 @@
-"""The form that asks for an Annex A build: the as-at date and the lists."""
+"""The forms that ask for a build: Annex A (the as-at date and the lists) and the CIN census
+(the census year)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from crispy_forms_gds.layout import Field, Size, Submit
+from crispy_forms_gds.layout import Field, Fluid, Size, Submit
 from django import forms
 
 from kinfold.forms import GovukDateField, ServiceErrorsMixin, date_field, govuk_helper
@@ -50,3 +51,24 @@ class AnnexAForm(ServiceErrorsMixin, forms.Form):
 
     def parameters(self) -> dict[str, Any]:
         return {"as_at": self.cleaned_data["as_at"], "lists": self.cleaned_data["lists"]}
+
+
+class CINCensusForm(ServiceErrorsMixin, forms.Form):
+    year = forms.IntegerField(
+        label="Census year",
+        help_text="The year the census ends: 2025 is 1 April 2024 to 31 March 2025",
+        error_messages={
+            "required": "Enter the census year, like 2025",
+            "invalid": "Enter the census year as 4 digits, like 2025",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = govuk_helper(
+            Field.text("year", field_width=Fluid.ONE_QUARTER),
+            Submit("build_cin_census", "Build the census"),
+        )
+
+    def parameters(self) -> dict[str, Any]:
+        return {"year": self.cleaned_data["year"]}

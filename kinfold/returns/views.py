@@ -15,7 +15,8 @@ from django.views.decorators.cache import never_cache
 
 from . import selectors, services
 from .annex_a import CODE as ANNEX_A
-from .forms import AnnexAForm
+from .cin_census import CODE as CIN_CENSUS
+from .forms import AnnexAForm, CINCensusForm
 from .models import ReturnBuild
 
 # Seconds between refreshes of a build's page while it runs.
@@ -49,21 +50,27 @@ def _build_or_404(pk: int) -> ReturnBuild:
 
 @returns_roles_only
 def index(request):
-    form = AnnexAForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    # Two forms on the page; the button pressed says which was sent.
+    census_sent = request.method == "POST" and "build_cin_census" in request.POST
+    annex_sent = request.method == "POST" and not census_sent
+    form = AnnexAForm(request.POST if annex_sent else None)
+    census_form = CINCensusForm(request.POST if census_sent else None)
+    sent = census_form if census_sent else form if annex_sent else None
+    if sent is not None and sent.is_valid():
+        kind, title = (CIN_CENSUS, "CIN census") if census_sent else (ANNEX_A, "Annex A")
         try:
             build = services.start_build(
-                actor=request.user, kind=ANNEX_A, parameters=form.parameters()
+                actor=request.user, kind=kind, parameters=sent.parameters()
             )
         except ValidationError as error:
-            form.add_service_errors(error)
+            sent.add_service_errors(error)
         else:
-            messages.success(request, "Annex A build started")
+            messages.success(request, f"{title} build started")
             return redirect("returns:build", build.pk)
     return render(
         request,
         "returns/index.html",
-        {"form": form, "builds": selectors.recent_builds()},
+        {"form": form, "census_form": census_form, "builds": selectors.recent_builds()},
     )
 
 

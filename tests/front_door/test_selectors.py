@@ -271,3 +271,14 @@ def test_request_counts_and_children_take_one_query_each_whatever_the_number():
         selectors.children_of_contacts([c.pk for c in contacts])
         selectors.request_counts([1, 2, 3])
     assert len(one) == len(three) == 2
+
+
+def test_earlier_months_come_from_the_cache_and_this_month_is_counted_live(db):
+    """The front door view counts only the current month on each view: a second look at the
+    figures asks the database one question per measure, not twelve months' worth."""
+    today = dt.date(2026, 3, 14)
+    selectors.conversion_by_month(today)
+    with CaptureQueriesContext(connection) as queries:
+        again = selectors.conversion_by_month(today)
+    assert len(queries) == 1
+    assert "decided_at" in queries[0]["sql"] and len(again) == 12

@@ -25,6 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--children", type=int, default=2000)
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--years", type=int, default=3)
+        parser.add_argument("--front-door-years", type=int, default=2)
 
     def handle(self, *args, **opts) -> None:
         if not getattr(settings, "DEMO_MODE", False):
@@ -50,6 +51,7 @@ class Command(BaseCommand):
                 years=opts["years"],
                 seed=opts["seed"],
                 today=timezone.localdate(),
+                front_door_years=max(1, opts["front_door_years"]),
             )
             try:
                 # An unfinished county (an interrupted run) is cleared: demo data is synthetic.

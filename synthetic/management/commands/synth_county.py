@@ -42,6 +42,12 @@ class Command(BaseCommand):
             help="share of families open to a case-holding team (seed 004: 60-80 per unit)",
         )
         parser.add_argument(
+            "--front-door-years",
+            type=int,
+            default=2,
+            help="years of front door contacts (6,500 a month per 128,000 children, seed 004)",
+        )
+        parser.add_argument(
             "--clear", action="store_true", help="remove the previous synthetic county first"
         )
         parser.add_argument(
@@ -58,6 +64,8 @@ class Command(BaseCommand):
             raise CommandError("--years must be at least 1")
         if not 0 <= opts["duplicate_rate"] <= 0.5:
             raise CommandError("--duplicate-rate must be between 0 and 0.5")
+        if opts["front_door_years"] < 1:
+            raise CommandError("--front-door-years must be at least 1")
         if not 0 <= opts["allocated_share"] <= 1:
             raise CommandError("--allocated-share must be between 0 and 1")
         options = Options(
@@ -67,6 +75,7 @@ class Command(BaseCommand):
             today=opts["today"] or timezone.localdate(),
             duplicate_rate=opts["duplicate_rate"],
             allocated_share=opts["allocated_share"],
+            front_door_years=opts["front_door_years"],
         )
         console = Console(file=self.stdout._out, stderr=False)  # type: ignore[attr-defined]
         show = opts["verbosity"] >= 1 and not opts["no_progress"]
