@@ -28,9 +28,10 @@ BIN = Path(PY).parent
 
 
 def run(*args: str, env: dict) -> str:
-    return subprocess.run(
-        args, env=env, cwd=ROOT, check=True, capture_output=True, text=True
-    ).stdout
+    done = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"{' '.join(args[1:3])} failed:\n{done.stderr[-2000:]}")
+    return done.stdout
 
 
 def main() -> None:
@@ -60,7 +61,8 @@ def main() -> None:
         subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True)
         subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
     run(PY, "manage.py", "migrate", "--no-input", env=env)
-    run(PY, "manage.py", "synth_county", "--children", "2000", env=env)
+    # The generator runs only in demo mode; the server below does not.
+    run(PY, "manage.py", "synth_county", "--children", "2000", env=dict(env, KINFOLD_DEMO="1"))
     partner = run(
         PY,
         "manage.py",
@@ -99,7 +101,12 @@ def main() -> None:
     try:
         for _ in range(60):
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{args.port}/api/v1/openapi.json")
+                urllib.request.urlopen(
+                    urllib.request.Request(
+                        f"http://127.0.0.1:{args.port}/api/v1/openapi.json",
+                        headers={"X-Forwarded-Proto": "https"},
+                    )
+                )
                 break
             except OSError:
                 time.sleep(0.5)

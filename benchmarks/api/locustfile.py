@@ -39,6 +39,9 @@ class PartnerSystem(HttpUser):
 
     def on_start(self) -> None:
         self.client.headers["Authorization"] = f"Bearer {TOKEN}"
+        # As the TLS-terminating proxy in front of gunicorn would say (production settings
+        # redirect plain HTTP to HTTPS).
+        self.client.headers["X-Forwarded-Proto"] = "https"
         self.made: list[str] = []
 
     @task(8)
