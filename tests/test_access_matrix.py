@@ -825,6 +825,13 @@ MATRIX: dict[str, Row] = {
         lambda w: {"inv_pk": w.child_in_need_id},
         signed_in(REFUSED, team_manager=OK, admin=OK, other_team_worker=NO_ACCESS),
     ),
+    # The child's page and the team's (kinfold.quality.team_view): a unit's assessments, child
+    # protection and plans, for the team managers of its service, administrators and
+    # performance officers (children named only where the viewer may open the record).
+    "quality:team": Row(
+        lambda w: {"pk": w.unit_id},
+        signed_in(REFUSED, team_manager=OK, admin=OK, performance_officer=OK),
+    ),
 }
 
 # When the child's record is restricted, with the team manager as its restriction manager: the

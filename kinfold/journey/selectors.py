@@ -29,6 +29,11 @@ def events_for_person(*, worker: Worker, person_id: int) -> QuerySet[Event]:
     when the worker may not see the child (the ladder, restriction, break glass)."""
     if not _may_see(worker, person_id):
         return Event.objects.none()
+    return _events_of(person_id)
+
+
+def _events_of(person_id: int) -> QuerySet[Event]:
+    """A child's events, newest first, for a caller that has checked the worker may see them."""
     return (
         Event.objects.filter(person_id=person_id)
         .select_related("recorded_by", "retraction", "retraction__retracted_by", "involvement")
@@ -165,6 +170,10 @@ def notes_for_person(*, worker: Worker, person_id: int) -> QuerySet[CaseNote]:
     entered in error."""
     if not _may_see(worker, person_id):
         return CaseNote.objects.none()
+    return _notes_of(person_id)
+
+
+def _notes_of(person_id: int) -> QuerySet[CaseNote]:
     return (
         CaseNote.objects.filter(person_id=person_id)
         .select_related("author")
@@ -173,13 +182,15 @@ def notes_for_person(*, worker: Worker, person_id: int) -> QuerySet[CaseNote]:
     )
 
 
+def _last_visit_of(person_id: int) -> CaseNote | None:
+    return _notes_of(person_id).filter(~_note_in_error(), type__in=VISIT_TYPES).first()
+
+
 def last_visit(*, worker: Worker, person_id: int) -> CaseNote | None:
     """The latest visit not entered in error: was the child seen, and seen alone?"""
-    return (
-        notes_for_person(worker=worker, person_id=person_id)
-        .filter(~_note_in_error(), type__in=VISIT_TYPES)
-        .first()
-    )
+    if not _may_see(worker, person_id):
+        return None
+    return _last_visit_of(person_id)
 
 
 @dataclass(frozen=True)
@@ -195,7 +206,7 @@ class JourneySummary:
 
 def journey_summary(*, worker: Worker, person_id: int, recent: int = 5) -> JourneySummary | None:
     """The team around the child, changes of social worker, open involvements, the latest
-    events and the latest visit; None when the worker may not see the child."""
+    events and the latest visit; None when the worker may not see the child (decided once)."""
     from kinfold.workforce.selectors import allocations_for_person
 
     if not _may_see(worker, person_id):
@@ -205,12 +216,12 @@ def journey_summary(*, worker: Worker, person_id: int, recent: int = 5) -> Journ
         team=list(allocations_for_person(person_id=person_id).order_by("role", "start_date")),
         social_worker_changes=social_worker_changes(person_id=person_id, on=today),
         open_involvements=list(
-            involvements_for_person(worker=worker, person_id=person_id).filter(
-                ended_on__isnull=True
+            Involvement.objects.filter(person_id=person_id, ended_on__isnull=True).select_related(
+                "team"
             )
         ),
-        recent_events=list(events_for_person(worker=worker, person_id=person_id)[:recent]),
-        last_visit=last_visit(worker=worker, person_id=person_id),
+        recent_events=list(_events_of(person_id)[:recent]),
+        last_visit=_last_visit_of(person_id),
     )
 
 

@@ -8,6 +8,7 @@ transactional database: requesting `live_server` makes the shared `db`-based fix
 
 import os
 import shutil
+from importlib import import_module
 
 import pytest
 
@@ -68,3 +69,25 @@ def findable_child(child):
     refresh_search_keys(child)
     refresh_search_keys(child.mother)
     return child
+
+
+# The data migrations' rows, each with a question that says whether they are still there.
+MIGRATION_DATA = [
+    ("timescales", "0002_default_rules", "timescales.Rule", {"code": "referral.decision"}),
+    ("front_door", "0002_defaults", "front_door.ThresholdLevel", {}),
+    ("quality", "0002_default_rules", "quality.CheckRule", {"code": "action.no_owner"}),
+    ("child_in_need", "0002_review_rule", "timescales.Rule", {"code": "cin.review"}),
+    ("early_help", "0002_review_rule", "timescales.Rule", {"code": "early_help.review"}),
+]
+
+
+@pytest.fixture
+def migration_defaults(db):
+    """The rows the data migrations put in: timescale rules, threshold levels, the quality
+    checks' rules. A live server's test empties every table after it, so a test run after
+    another finds them gone: they are put back here, by the migrations' own functions."""
+    from django.apps import apps
+
+    for app, migration, model, marker in MIGRATION_DATA:
+        if not apps.get_model(model).objects.filter(**marker).exists():
+            import_module(f"kinfold.{app}.migrations.{migration}").seed(apps, None)

@@ -74,6 +74,7 @@ def _assert_accessible_without_scripts(page: Page, *, allow_known: bool) -> None
     try:
         # The CSP allows no inline script, so blocking the script files blocks them all.
         context.route(re.compile(r"\.m?js(\?.*)?$"), lambda route: route.abort())
+        context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
         twin = context.new_page()
         twin.goto(page.url)
         assert not _page_scripts_ran(twin)
@@ -149,3 +150,17 @@ def summary_value(page: Page, key: str):
         )
     )
     return row.locator(".govuk-summary-list__value")
+
+
+def fill_date(scope, legend: str, day) -> None:
+    """Type a date into the GOV.UK date input whose fieldset has this legend, within `scope`
+    (a page or a part of it)."""
+    group = scope.get_by_role("group", name=legend, exact=True)
+    group.get_by_label("Day").fill(str(day.day))
+    group.get_by_label("Month").fill(str(day.month))
+    group.get_by_label("Year").fill(str(day.year))
+
+
+def sign_out(page: Page) -> None:
+    page.get_by_role("link", name="Sign out").click()
+    expect(page.get_by_text("You have signed out")).to_be_visible()

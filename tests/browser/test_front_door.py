@@ -18,10 +18,8 @@ import json
 import re
 import urllib.error
 import urllib.request
-from importlib import import_module
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -42,11 +40,9 @@ from kinfold.front_door.models import (
     InformationRequest,
     MashEnquiry,
     Referral,
-    ThresholdLevel,
 )
 from kinfold.people.models import Person
 from kinfold.people.search import refresh_search_keys
-from kinfold.timescales.models import Rule
 from tests.factories import AddressFactory, PersonFactory
 from tests.front_door import conftest as front_door_world
 
@@ -61,17 +57,6 @@ CONCERNS = "Both children arrived at school hungry, and Tobias had bruises on hi
 QUESTION = "Have the police been called to the family's address in the last year?"
 ANSWER = "Two call-outs to the address in March for shouting; no arrests were made."
 RATIONALE = "Level 3 needs met: neglect and a possible injury; police hold worrying history."
-
-
-@pytest.fixture
-def migration_defaults(db):
-    """The timescale rules and threshold levels the migrations put in. A live server's test
-    empties every table after it, so a test run after another finds them gone: they are put
-    back here, by the migrations' own functions."""
-    if not Rule.objects.filter(code="referral.decision").exists():
-        import_module("kinfold.timescales.migrations.0002_default_rules").seed(apps, None)
-    if not ThresholdLevel.objects.exists():
-        import_module("kinfold.front_door.migrations.0002_defaults").seed(apps, None)
 
 
 @pytest.fixture

@@ -483,7 +483,8 @@ def test_the_childs_page_shows_the_team_involvements_and_changes_of_social_worke
     assert "Priya Lindqvist" in team and "12 Jan 2026" in team
     assert AllocationRole.SOCIAL_WORKER.label in team
     assert re.search(r'id="social-worker-changes">\s*1\s*<', text)
-    assert "Child in need" in re.search(r"Involvements(.*?)</table>", text, re.S).group(1)
+    stage_now = re.search(r'id="stage-now"(.*?)</dl>', text, re.S).group(1)
+    assert "Child in need since 6 Jan 2025" in stage_now
     assert reverse("journey:add-note", args=[child.pk]) in text
     assert reverse("journey:chronology", args=[child.pk]) in text
 
