@@ -135,17 +135,24 @@ def _latest_category(plan: Plan, reviews: list[ReviewConference], period: Period
     return plan.category or plan.initial_category
 
 
-def select(period: Period) -> list[ChildFacts]:
-    """Every child with a CIN episode open at any time in the period, with its facts."""
+def select(period: Period, person_ids: set[int] | None = None) -> list[ChildFacts]:
+    """Every child with a CIN episode open at any time in the period, with its facts — or only
+    the children named in `person_ids` (and the records merged with theirs), so that a save
+    can re-check one child in a few queries."""
     start, end = period.start, period.end
+    referrals_in = Referral.objects.all()
+    involvements_in = Involvement.objects.all()
+    if person_ids is not None:
+        referrals_in = referrals_in.filter(person_id__in=person_ids)
+        involvements_in = involvements_in.filter(person_id__in=person_ids)
     # Persons with a referral that could start or join an episode open in the year.
     seeds = set(
-        Referral.objects.filter(referral_date__lte=end)
+        referrals_in.filter(referral_date__lte=end)
         .exclude(cin_closure__closed_on__lt=start)
         .values_list("person_id", flat=True)
     )
     seeds |= set(
-        Involvement.objects.filter(stage__in=EPISODE_STAGES, started_on__lte=end)
+        involvements_in.filter(stage__in=EPISODE_STAGES, started_on__lte=end)
         .exclude(ended_on__lt=start)
         .values_list("person_id", flat=True)
     )
