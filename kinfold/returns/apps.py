@@ -9,3 +9,4 @@ class ReturnsConfig(AppConfig):
     def ready(self) -> None:
         # Each registers its return kind.
         from . import annex_a, cin_census  # noqa: F401
+        from .census_checks import signals, worklist  # noqa: F401 - checks on save, My work

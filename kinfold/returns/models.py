@@ -124,3 +124,29 @@ class ReturnProblem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.part}: {self.reference} {self.reason}"
+
+
+class CensusProblem(models.Model):
+    """A CIN census rule a child's record breaks, as Kinfold's own checks found it
+    (kinfold.returns.census_checks): replaced each time the child is checked."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(help_text="The census year's end, e.g. 2025")
+    # The DfE validator's rule code (8606, 8770Q); blank: the record cannot be written at all.
+    rule = models.CharField(max_length=10, blank=True)
+    kind = models.CharField(max_length=10, help_text="ERROR or QUERY, as the DfE types the rule")
+    message = models.CharField(max_length=400)
+    field = models.CharField(max_length=40, help_text="The census item to fix")
+    found_at = models.DateField(help_text="The day the problem was first found")
+    # The child's allocated worker when checked: the problem is on their work list.
+    owner = models.ForeignKey(
+        "workforce.Worker", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    checked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["person", "year", "rule", "id"]
+        indexes = [models.Index(fields=["person", "year"]), models.Index(fields=["owner"])]
+
+    def __str__(self) -> str:
+        return f"{self.rule or 'not written'} {self.field}: {self.message}"
