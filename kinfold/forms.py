@@ -8,6 +8,7 @@ import datetime as dt
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
@@ -72,3 +73,25 @@ class ServiceErrorsMixin:
         for name, messages in error.message_dict.items():
             name = self.service_fields.get(name, name)
             self.add_error(name if name in self.fields else None, messages)  # type: ignore[attr-defined]
+
+
+def text_field(
+    label: str, max_length: int, required_message: str = "", **kwargs
+) -> forms.CharField:
+    """A text field whose messages say what to do: `required_message` when it is left empty
+    (no message: optional), and the limit when it is too long."""
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=bool(required_message),
+        error_messages={
+            "required": required_message,
+            "max_length": f"{label} must be {max_length:,} characters or fewer",
+        },
+        **kwargs,
+    )
+
+
+def text_area(label: str, max_length: int, required_message: str = "", **kwargs) -> forms.CharField:
+    """`text_field` written in a textarea."""
+    return text_field(label, max_length, required_message, widget=forms.Textarea, **kwargs)

@@ -12,7 +12,14 @@ from crispy_forms_gds.layout import HTML, Field, Fieldset, Size, Submit
 from django import forms
 from django.utils import timezone
 
-from kinfold.forms import GovukDateField, ServiceErrorsMixin, date_field, govuk_helper
+from kinfold.forms import (
+    GovukDateField,
+    ServiceErrorsMixin,
+    date_field,
+    govuk_helper,
+    text_area,
+    text_field,
+)
 from kinfold.front_door.models import PartnerOrganisation
 from kinfold.plans.models import CPCategory, PlanAction
 from kinfold.workforce.models import Role, UnitFunction, Worker
@@ -39,21 +46,7 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 TIME = re.compile(r"^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$")
 
 
-def _text(label: str, max_length: int, required_message: str = "", **kwargs) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        max_length=max_length,
-        required=bool(required_message),
-        error_messages={
-            "required": required_message,
-            "max_length": f"{label} must be {max_length:,} characters or fewer",
-        },
-        **kwargs,
-    )
-
-
-def _area(label: str, max_length: int, required_message: str = "", **kwargs) -> forms.CharField:
-    return _text(label, max_length, required_message, widget=forms.Textarea, **kwargs)
+_text, _area = text_field, text_area
 
 
 def _choice(label: str, choices, message: str, *, radios: bool = True, required: bool = True):

@@ -7,7 +7,14 @@ from __future__ import annotations
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Size, Submit
 from django import forms
 
-from kinfold.forms import GovukDateField, ServiceErrorsMixin, date_field, govuk_helper
+from kinfold.forms import (
+    GovukDateField,
+    ServiceErrorsMixin,
+    date_field,
+    govuk_helper,
+    text_area,
+    text_field,
+)
 from kinfold.front_door.codes import PrimaryNeed
 from kinfold.front_door.models import PartnerOrganisation
 from kinfold.people.models import Relationship
@@ -22,21 +29,7 @@ ACTION_ROWS = 6
 NOT_INVOLVED = ""
 
 
-def _text(label: str, max_length: int, required_message: str = "", **kwargs) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        max_length=max_length,
-        required=bool(required_message),
-        error_messages={
-            "required": required_message,
-            "max_length": f"{label} must be {max_length:,} characters or fewer",
-        },
-        **kwargs,
-    )
-
-
-def _area(label: str, max_length: int, required_message: str = "", **kwargs) -> forms.CharField:
-    return _text(label, max_length, required_message, widget=forms.Textarea, **kwargs)
+_text, _area = text_field, text_area
 
 
 class LeadWorkerChoice(forms.ModelChoiceField):
