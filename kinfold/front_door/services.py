@@ -431,7 +431,9 @@ def match_child(
 def respond_to_routed(*, actor: Worker, contact_child_id: int, response: str) -> ContactChild:
     """The allocated worker records what they did with a new contact about their child."""
     link = (
-        ContactChild.objects.select_for_update().select_related("person").get(pk=contact_child_id)
+        ContactChild.objects.select_for_update(of=("self",))
+        .select_related("person")
+        .get(pk=contact_child_id)
     )
     if not link.routed or link.person is None:
         raise ValidationError("This contact was not passed to an allocated worker")
