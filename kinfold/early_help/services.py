@@ -536,8 +536,20 @@ def step_down(
         errors["reason"] = "Enter why the child is stepping down to early help"
     if errors:
         raise ValidationError(errors)
+    # Stepping down closes the CIN episode: what closing refuses, this refuses too, and the
+    # census closure (date and reason) is recorded as closing records it.
+    from kinfold.child_in_need.models import CINClosure
+    from kinfold.child_in_need.services import episode_referral, open_items
+
+    still_open = open_items(inv)
+    if still_open:
+        raise ValidationError(
+            ["The child cannot step down while these are open:"]
+            + [item.message for item in still_open]
+        )
     today = timezone.localdate()
     code = CinClosureReason(closure_reason)
+    referral = episode_referral(inv)
     new = run_transition(
         actor=actor,
         involvement_id=inv.pk,
@@ -550,6 +562,16 @@ def step_down(
         detail={"closure_reason": code.value, "closure_reason_label": code.label},
     )
     assert new is not None
+    if referral is not None and not CINClosure.objects.filter(referral=referral).exists():
+        CINClosure.objects.create(
+            referral=referral,
+            person=inv.person,
+            involvement=inv,
+            closed_on=today,
+            reason=code.value,
+            note=reason.strip(),
+            recorded_by=actor,
+        )
     return EarlyHelpEpisode.objects.create(
         involvement=new,
         person=inv.person,

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from kinfold.child_in_need.models import CINClosure
 from kinfold.early_help import services
 from kinfold.early_help.codes import EndReason, FamilyRole
 from kinfold.early_help.models import EarlyHelpEpisode, EarlyHelpPlan, EarlyHelpReview
@@ -15,6 +16,7 @@ from kinfold.early_help.services import ActionLine, Lead
 from kinfold.front_door.models import Referral
 from kinfold.journey.models import Event, Involvement
 from kinfold.journey.services import open_involvement
+from kinfold.plans.services import create_plan
 from kinfold.timescales.calendar import add_months
 from kinfold.timescales.worklists import worklist
 
@@ -322,6 +324,51 @@ def test_step_down_closes_the_cin_episode_with_its_code(child_in_need, personas,
         type="involvement.transition", detail__transition=("child_in_need.step_down")
     )
     assert event.detail["closure_reason"] == "RC9"
+
+
+def test_step_down_records_the_census_closure_of_the_referred_episode(
+    child_in_need, personas, hub, org
+):
+    """The CIN census needs the episode's closure: stepping down records it (date and code)
+    on the referral that started the episode."""
+    referral = Referral.objects.create(
+        person=child_in_need.person,
+        involvement=child_in_need,
+        referral_date=child_in_need.started_on,
+        source="2A",
+        primary_need="N4",
+        route="referral",
+        team=org["north_assessment"],
+    )
+    services.step_down(
+        actor=personas["team_manager"],
+        involvement_id=child_in_need.pk,
+        closure_reason="RC9",
+        reason="Assessment complete: needs can be met by early help.",
+    )
+    closure = CINClosure.objects.get(referral=referral)
+    assert (closure.closed_on, closure.reason) == (TODAY(), "RC9")
+
+
+def test_step_down_is_refused_while_a_plan_is_open(child_in_need, personas, hub):
+    """As closing the episode is: an open child in need plan is ended first."""
+    create_plan(
+        actor=personas["team_manager"],
+        involvement=child_in_need,
+        kind="cin",
+        started_on=child_in_need.started_on,
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.step_down(
+            actor=personas["team_manager"],
+            involvement_id=child_in_need.pk,
+            closure_reason="RC9",
+            reason="Needs can be met by early help.",
+        )
+    assert "child in need plan" in " ".join(refused.value.messages)
+    child_in_need.refresh_from_db()
+    assert child_in_need.is_open
+    assert not Involvement.objects.filter(stage="early_help").exists()
 
 
 def test_step_down_without_a_reason_is_refused(child_in_need, personas):
