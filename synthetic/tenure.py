@@ -100,6 +100,9 @@ class Tenure:
         return rng.choice(self.district_teams[(function, hh.district)]), roles, False
 
 
+PREGNANCY = dt.timedelta(weeks=40)
+
+
 def plan_allocations(
     tenure: Tenure,
     hh: Household,
@@ -132,9 +135,17 @@ def plan_allocations(
         previous = rng.choice(team.leavers + others) if team.leavers or others else None
     iros = [pk for pk, r, _ in tenure.iro_team.caseholders if r == Role.IRO] if in_care else []
     iro = rng.choice(iros) if iros else None
+    allocated = 0
     for kid in kids:
-        hh.allocations.append(AllocationPlan(kid.pk, worker, team.pk, kind, start))
-        if previous:
+        kid_start = start
+        if kid.dob is None and kid.edd is not None:
+            # An unborn child joins the sibling group's allocation in the pregnancy (a pre-birth
+            # referral comes at most 40 weeks before the birth: CIN census rule 8606).
+            kid_start = max(start, kid.edd - PREGNANCY + dt.timedelta(days=7))
+            if kid_start >= today:
+                continue
+        hh.allocations.append(AllocationPlan(kid.pk, worker, team.pk, kind, kid_start))
+        if previous and kid_start == start:
             began = start - dt.timedelta(days=rng.randint(40, max(41, (start - earliest).days)))
             began = max(began, earliest)
             reason = "Worker left" if previous in team.leavers else "Change of worker"
@@ -145,6 +156,7 @@ def plan_allocations(
             )
         if iro is not None:
             hh.allocations.append(
-                AllocationPlan(kid.pk, iro, tenure.iro_team.pk, AllocationRole.IRO, start)
+                AllocationPlan(kid.pk, iro, tenure.iro_team.pk, AllocationRole.IRO, kid_start)
             )
-    tenure.ctx.counts["allocated_children"] += len(kids)
+        allocated += 1
+    tenure.ctx.counts["allocated_children"] += allocated
