@@ -29,11 +29,14 @@ class AnnexAWorkbook:
         sheet.freeze_panes = "A2"
         count = 0
         for values in rows:
-            sheet.append(list(values))
+            values = list(values)
+            sheet.append(values)
             count += 1
-            for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, dt.date):
-                    cell.number_format = DATE_FORMAT
+            # The row just written is row count + 1 (the headers are row 1): asking the sheet
+            # for its last row instead scans every cell, which made a county's list quadratic.
+            for column, value in enumerate(values, start=1):
+                if isinstance(value, dt.date):
+                    sheet.cell(row=count + 1, column=column).number_format = DATE_FORMAT
         for index, header in enumerate(headers, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = max(14, len(header) + 2)
         return count
