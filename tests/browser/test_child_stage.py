@@ -21,7 +21,7 @@ from kinfold.plans.models import Plan
 
 from .helpers import assert_accessible, sign_in, url
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("migration_defaults")]
 
 
 @pytest.fixture
