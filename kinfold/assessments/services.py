@@ -25,8 +25,7 @@ from kinfold.front_door.models import Referral
 from kinfold.journey.events import record_event
 from kinfold.journey.models import Involvement
 from kinfold.journey.notes import VISIT_TYPES, CaseNote
-from kinfold.timescales.calendar import due_at
-from kinfold.timescales.models import rule_for
+from kinfold.timescales.calendar import due_on as calendar_due_on
 from kinfold.workforce.models import Role, Worker
 
 from .codes import Factor, Outcome, Part
@@ -56,8 +55,7 @@ def can_authorise(worker: Worker) -> bool:
 
 def due_on(clock_from: dt.date) -> dt.date:
     """45 working days (the rule in force on day 0) after the referral."""
-    due = due_at(rule_for(RULE, on=clock_from), clock_from)
-    return timezone.localdate(due) if isinstance(due, dt.datetime) else due
+    return calendar_due_on(RULE, clock_from)
 
 
 def episode_involvements(involvement: Involvement) -> list[Involvement]:

@@ -29,8 +29,7 @@ from kinfold.journey.oversight import Action
 from kinfold.journey.services import run_transition
 from kinfold.plans.models import Plan, PlanKind
 from kinfold.plans.services import create_plan, end_plan
-from kinfold.timescales.calendar import due_at
-from kinfold.timescales.models import rule_for
+from kinfold.timescales.calendar import due_on
 from kinfold.workforce.models import Role, Worker
 
 from .codes import ENDING, ReasonForClosure, ReviewDecision
@@ -41,18 +40,12 @@ CHILD_IN_NEED, CHILD_PROTECTION = "child_in_need", "child_protection"
 EPISODE_STAGES = (CHILD_IN_NEED, CHILD_PROTECTION)
 
 
-def _date(value: dt.date | dt.datetime) -> dt.date:
-    return timezone.localdate(value) if isinstance(value, dt.datetime) else value
-
-
 def visit_due(visit_from: dt.date, *, repeat: bool) -> dt.date:
-    rule = rule_for("cin.visit", on=visit_from)
-    return _date(due_at(rule, visit_from, repeat=repeat and rule.repeats))
+    return due_on("cin.visit", visit_from, repeat=repeat)
 
 
 def review_due(review_from: dt.date, *, repeat: bool) -> dt.date:
-    rule = rule_for("cin.review", on=review_from)
-    return _date(due_at(rule, review_from, repeat=repeat and rule.repeats))
+    return due_on("cin.review", review_from, repeat=repeat)
 
 
 def schedule_new_plan(plan: Plan) -> None:

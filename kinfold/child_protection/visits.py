@@ -15,21 +15,15 @@ from django.utils import timezone
 
 from kinfold.journey.notes import VISIT_TYPES, CaseNote
 from kinfold.plans.models import Plan, PlanKind
-from kinfold.timescales.calendar import due_at
-from kinfold.timescales.models import rule_for
+from kinfold.timescales.calendar import due_on
 
 VISIT_RULE = "cp.visit"
-
-
-def _as_date(value: dt.date | dt.datetime) -> dt.date:
-    return timezone.localdate(value) if isinstance(value, dt.datetime) else value
 
 
 def visit_due(after: dt.date, *, repeat: bool) -> dt.date:
     """The next visit's due date: the rule's first interval from the plan's start, its repeat
     interval from the last visit."""
-    rule = rule_for(VISIT_RULE, on=after)
-    return _as_date(due_at(rule, after, repeat=repeat and rule.repeats))
+    return due_on(VISIT_RULE, after, repeat=repeat)
 
 
 def refresh_plan_visits(plan: Plan) -> Plan:

@@ -30,8 +30,7 @@ from kinfold.journey.events import record_event
 from kinfold.journey.models import Involvement
 from kinfold.journey.services import run_transition
 from kinfold.people.models import Person
-from kinfold.timescales.calendar import due_at
-from kinfold.timescales.models import rule_for
+from kinfold.timescales.calendar import due_on
 from kinfold.workforce.models import OrgUnit, Role, Worker
 from kinfold.workforce.selectors import current_allocations
 
@@ -80,9 +79,7 @@ def _date_problem(value: dt.date | None, what: str, not_before: dt.date, since: 
 def review_due(review_from: dt.date, *, repeat: bool) -> dt.date:
     """The next review's due date: the rule's first interval after the start, its repeat
     interval after a review."""
-    rule = rule_for(REVIEW_RULE, on=review_from)
-    due = due_at(rule, review_from, repeat=repeat and rule.repeats)
-    return timezone.localdate(due) if isinstance(due, dt.datetime) else due
+    return due_on(REVIEW_RULE, review_from, repeat=repeat)
 
 
 def _open_involvement(involvement_id: int, stage: str) -> Involvement:

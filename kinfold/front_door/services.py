@@ -25,7 +25,7 @@ from kinfold.journey.events import check_not_future, record_event
 from kinfold.journey.models import Involvement
 from kinfold.journey.services import open_involvement, run_transition
 from kinfold.people.models import Person
-from kinfold.timescales.calendar import add_months, due_at
+from kinfold.timescales.calendar import add_months, due_at, due_on
 from kinfold.timescales.models import rule_for
 from kinfold.workforce.models import AllocationRole, OrgUnit, Role, UnitFunction, Worker
 from kinfold.workforce.selectors import current_allocations
@@ -86,12 +86,6 @@ def _locked(contact_id: int, version: int | None) -> Contact:
 def _bump(contact: Contact, *fields: str) -> None:
     contact.version += 1
     contact.save(update_fields=[*fields, "version"])
-
-
-def _due_on(rule_code: str, trigger: dt.date | dt.datetime) -> dt.date:
-    on = trigger.date() if isinstance(trigger, dt.datetime) else trigger
-    due = due_at(rule_for(rule_code, on=on), trigger)
-    return timezone.localdate(due) if isinstance(due, dt.datetime) else due
 
 
 def _due_at(rule_code: str, trigger: dt.datetime) -> dt.datetime:
@@ -211,7 +205,7 @@ def _place_child(contact: Contact, link: ContactChild, actor: Worker | None) -> 
         worker, open_period = routing
         link.routed_to = worker
         link.open_involvement = open_period
-        link.response_due_on = _due_on("referral.decision", link.received_on)
+        link.response_due_on = due_on("referral.decision", link.received_on)
         link.save()
         record_event(
             person_id=person.pk,
@@ -330,7 +324,7 @@ def _detail_fields(details: ContactDetails) -> dict[str, Any]:
 
 
 def _schedule_decision(contact: Contact) -> None:
-    contact.decision_due_on = _due_on("referral.decision", contact.received_at)
+    contact.decision_due_on = due_on("referral.decision", contact.received_at)
     contact.save(update_fields=["decision_due_on"])
 
 
@@ -795,7 +789,7 @@ def _decide(
     contact.decided_by = actor
     contact.decided_at = now
     contact.sign_off_by = sign_off_by
-    contact.sign_off_due_on = _due_on("referral.decision.sign_off", now)
+    contact.sign_off_due_on = due_on("referral.decision.sign_off", now)
     contact.status = ContactStatus.AWAITING_SIGN_OFF
     _bump(
         contact,
@@ -1129,15 +1123,7 @@ def accept_referral(
             reason=reason or "Referral joined the open child in need episode",
         )
     assert episode is not None
-    previous = (
-        Referral.objects.filter(
-            person=person,
-            referral_date__gte=add_months(referral_date, -12),
-            referral_date__lte=referral_date,
-        )
-        .order_by("-referral_date", "-id")
-        .first()
-    )
+    previous = _previous_referral(person, referral_date)
     referral = Referral.objects.create(
         person=person,
         contact=contact,

@@ -33,7 +33,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from .models import ClosureDay, Rule, Unit
+from .models import ClosureDay, Rule, Unit, rule_for
 
 DEFAULT_WORKING_DAY = ("09:00", "17:00")
 DEFAULT_CLOSURE_CACHE_SECONDS = 60
@@ -273,3 +273,10 @@ def due_at(
             raise ValueError(f"Rule {rule.code} does not repeat")
         return advance(trigger, rule.repeat_amount, rule.repeat_unit, calendar=calendar)
     return advance(trigger, rule.amount, rule.unit, calendar=calendar)
+
+
+def due_on(rule_code: str, trigger: dt.date | dt.datetime, *, repeat: bool = False) -> dt.date:
+    """The day an item falls due under the version of `rule_code` in force on the trigger's
+    day: the rule's first interval, or (`repeat`) its repeat interval where it has one."""
+    rule = rule_for(rule_code, on=_as_date(trigger))
+    return _as_date(due_at(rule, trigger, repeat=repeat and rule.repeats))
