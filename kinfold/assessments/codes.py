@@ -7,9 +7,11 @@ from django.db import models
 
 
 class Factor(models.TextChoices):
-    """Factors identified at the end of assessment (CIN census). 18A and 19A are no longer
-    used (the validator queries them): physical and sexual abuse say child on child (B) or
-    adult on child (C)."""
+    """Factors identified at the end of assessment (CIN census), labelled as the DfE's census
+    guide describes them. 18A and 19A are no longer used (the validator queries them):
+    physical and sexual abuse say child on child (B) or adult on child (C). 21 is for an
+    assessment with none of the others that ends in no further action (the episode closes
+    RC8 or RC9)."""
 
     ALCOHOL_CHILD = "1A", "Alcohol misuse: concerns about the child"
     ALCOHOL_PARENT = "1B", "Alcohol misuse: concerns about the parent or carer"
@@ -35,14 +37,14 @@ class Factor(models.TextChoices):
     YOUNG_CARER = "7A", "Young carer"
     PF_OVERSEAS_RETURN = "8B", "Privately fostered: overseas child who intends to return"
     PF_OVERSEAS_STAY = "8C", "Privately fostered: overseas child who intends to stay"
-    PF_UK_EDUCATION = "8D", "Privately fostered: UK child in education or training"
-    PF_UK_FAMILY = "8E", "Privately fostered: UK child whose family has relocated"
+    PF_UK_EDUCATION = "8D", "Privately fostered: UK child in an educational placement"
+    PF_UK_FAMILY = "8E", "Privately fostered: UK child in an alternative family arrangement"
     PF_OTHER = "8F", "Privately fostered: other"
     UASC = "9A", "Unaccompanied asylum-seeking child"
     MISSING = "10A", "Going or being missing"
     CSE = "11A", "Child sexual exploitation"
     TRAFFICKING = "12A", "Trafficking"
-    GANGS = "13A", "Gangs and child criminal exploitation"
+    GANGS = "13A", "Gangs"
     BEHAVIOUR = "14A", "Socially unacceptable behaviour"
     SELF_HARM = "15A", "Self-harm"
     NEGLECT = "16A", "Abuse or neglect: neglect"
@@ -55,7 +57,7 @@ class Factor(models.TextChoices):
     NONE = "21", "No factors identified"
     FGM = "22A", "Female genital mutilation"
     FAITH = "23A", "Abuse linked to faith or belief"
-    RADICALISATION = "24A", "Radicalisation"
+    CRIMINAL_EXPLOITATION = "24A", "Child criminal exploitation"
 
 
 class Outcome(models.TextChoices):
