@@ -12,7 +12,7 @@ import pytest
 
 from kinfold.returns.periods import months_back, months_to
 from kinfold.workforce.models import AllocationRole
-from tests.factories import AllocationFactory, PersonFactory, WorkerFactory
+from tests.factories import AllocationFactory, OrgUnitFactory, PersonFactory, WorkerFactory
 from tests.returns.conftest import AS_AT
 from tests.returns.helpers import built, headers, rows
 
@@ -235,17 +235,29 @@ def test_early_help_in_and_out_of_the_twelve_months(amara, make_episode, persona
     ]
 
 
-def test_early_help_without_a_lead_is_a_problem(amara, make_episode):
-    make_episode(amara, D(2025, 3, 20))
-    book, result, _ = built(AS_AT, lists=[2])
-    assert rows(book, "List 2")[0][7] is None
-    [problem] = result.problems
-    assert (problem.part, problem.person_id, problem.reference) == (
-        "List 2",
-        amara.pk,
-        amara.la_child_id,
+def test_early_help_without_a_lead_names_the_team_holding_it(amara, make_episode, org, settings):
+    """Waiting for a lead on the as-at date: the team holding the episode (the hub) is the
+    organisation, not a gap. One whose lead was found after the as-at date reads the same; one
+    held by no team names the local authority."""
+    hub = OrgUnitFactory(name="Early Help Hub", parent=org["la"])
+    unheld = PersonFactory(date_of_birth=D(2016, 1, 1))
+    later = PersonFactory(date_of_birth=D(2015, 1, 1))
+    make_episode(amara, D(2025, 3, 20), team=hub)
+    make_episode(
+        later,
+        D(2025, 3, 10),
+        team=hub,
+        lead_worker=WorkerFactory(),
+        lead_since=D(2025, 4, 2),
     )
-    assert problem.column == "Organisation completing assessment"
+    make_episode(unheld, D(2025, 3, 25))
+    book, result, _ = built(AS_AT, lists=[2])
+    assert {r[0]: r[7] for r in rows(book, "List 2")} == {
+        amara.la_child_id: "Early Help Hub",
+        later.la_child_id: "Early Help Hub",
+        unheld.la_child_id: settings.LA_NAME,
+    }
+    assert result.problems == []
 
 
 # ---- the workbook ---------------------------------------------------------------------------

@@ -4,7 +4,8 @@ before it and are still open among them (kinfold.early_help: EarlyHelpEpisode).
 
 Kinfold keeps the early help episode, not a separate early help assessment: the episode's start
 fills the assessment start date, its end (on or before the as-at date) the completion date, and
-its lead the organisation. docs/returns/annex_a.md says why.
+its lead the organisation — or, before the hub has found a lead, the team holding the
+episode. docs/returns/annex_a.md says why.
 """
 
 from __future__ import annotations
@@ -41,7 +42,13 @@ def select(window: Period) -> list[EarlyHelpEpisode]:
     return list(
         EarlyHelpEpisode.objects.filter(started_on__lte=window.end)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=window.start))
-        .select_related("person", "person__merged_into", "lead_organisation", "lead_worker")
+        .select_related(
+            "person",
+            "person__merged_into",
+            "lead_organisation",
+            "lead_worker",
+            "involvement__team",
+        )
         .prefetch_related(
             Prefetch(
                 "lead_worker__memberships",
@@ -61,14 +68,18 @@ def _team_name(worker: Worker, on: dt.date) -> str:
     return ""
 
 
-def organisation(episode: EarlyHelpEpisode) -> str:
-    """The partner agency leading it, else the lead worker's team (else the local authority)."""
-    if episode.lead_organisation is not None:
+def organisation(episode: EarlyHelpEpisode, as_at: dt.date) -> str:
+    """As it stood on the as-at date: the partner agency leading it, else the lead worker's
+    team (else the local authority); before a lead was found, the team holding the episode
+    (the Early Help Hub, which is finding one), else the local authority."""
+    led = episode.lead_since is None or episode.lead_since <= as_at
+    if led and episode.lead_organisation is not None:
         return episode.lead_organisation.name
-    if episode.lead_worker is not None:
+    if led and episode.lead_worker is not None:
         on = episode.lead_since or episode.started_on
         return _team_name(episode.lead_worker, on) or settings.LA_NAME
-    return ""
+    team = episode.involvement.team
+    return team.name if team is not None else settings.LA_NAME
 
 
 def row(sheet: Sheet, episode: EarlyHelpEpisode) -> list[Any]:
@@ -78,12 +89,4 @@ def row(sheet: Sheet, episode: EarlyHelpEpisode) -> list[Any]:
     child = child_cells(sheet, person, episode.started_on)
     # Read as it stood on the as-at date: an episode ended later was still open then.
     ended = episode.ended_on if episode.ended_on and episode.ended_on <= as_at else None
-    lead = organisation(episode)
-    if not lead:
-        sheet.problem(
-            "The early help episode has no lead practitioner or agency yet, so there is no "
-            "organisation to name",
-            person=person,
-            column="Organisation completing assessment",
-        )
-    return [*child, episode.started_on, ended, lead or None]
+    return [*child, episode.started_on, ended, organisation(episode, as_at)]
