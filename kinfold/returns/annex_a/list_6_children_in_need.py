@@ -4,7 +4,10 @@ the twelve months.
 
 The episode is the CIN census's: it begins with the referral that opened it and runs across
 the child in need and child protection involvements linked by `stepped_from` until it closes
-with its census reason (kinfold.child_in_need: CINClosure). An episode closed with nothing
+with its census reason (kinfold.child_in_need: CINClosure). A child who became looked after
+from the episode (a child in care involvement stepped from one of its involvements) is still a
+child in need: the episode stays open while they are in care, as the CIN census keeps it, and
+its case status is "a) Looked after child". An episode closed with nothing
 after its referral — no assessment, strategy discussion or plan — is left out: the child was
 only the subject of a referral (list 3 shows it as "Referral NFA?"). Read as at the as-at
 date: a closure, plan or visit after it had not happened then.
@@ -87,8 +90,9 @@ CHILD_PROTECTION_PLAN = "b) Child Protection plan"
 CHILD_IN_NEED_PLAN = "c) Child in need plan"
 OPEN_ASSESSMENT = "d) Open assessment"
 CLOSED = "e) Closed episode"
-# "a) Looked after child" is not written: Kinfold does not yet record children in care.
-CASE_STATUSES = (CHILD_PROTECTION_PLAN, CHILD_IN_NEED_PLAN, OPEN_ASSESSMENT, CLOSED)
+LOOKED_AFTER = "a) Looked after child"
+CASE_STATUSES = (LOOKED_AFTER, CHILD_PROTECTION_PLAN, CHILD_IN_NEED_PLAN, OPEN_ASSESSMENT, CLOSED)
+IN_CARE = "child_in_care"
 
 
 def period(as_at: dt.date) -> Period:
@@ -110,6 +114,8 @@ class Episode:
     seen: Seen | None = None
     worked: Worked | None = None
     disability: set[str] = field(default_factory=set)
+    # The child in care involvements the episode stepped on into.
+    care: list[Involvement] = field(default_factory=list)
 
 
 def _load_chains(window: Period) -> dict[int, Involvement]:
@@ -120,7 +126,16 @@ def _load_chains(window: Period) -> dict[int, Involvement]:
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=window.start))
         .select_related("team", "person", "person__merged_into")
     }
-    wanted = {i.stepped_from_id for i in loaded.values() if i.stepped_from_id} - set(loaded)
+    # Episodes whose child is in care in the period, from an episode that ended before it.
+    into_care = set(
+        Involvement.objects.filter(
+            stage=IN_CARE, stepped_from__stage__in=EPISODE_STAGES, started_on__lte=window.end
+        )
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=window.start))
+        .values_list("stepped_from_id", flat=True)
+    )
+    wanted = {i.stepped_from_id for i in loaded.values() if i.stepped_from_id} | into_care
+    wanted -= set(loaded)
     while wanted:
         more = list(
             Involvement.objects.filter(pk__in=wanted, stage__in=EPISODE_STAGES).select_related(
@@ -151,6 +166,10 @@ def select(window: Period) -> list[Episode]:
         episodes.setdefault(root.pk, Episode(root=root)).involvements.append(inv)
     episode_of = {inv.pk: root for root, e in episodes.items() for inv in e.involvements}
     ids = list(episode_of)
+    for care in Involvement.objects.filter(
+        stepped_from_id__in=ids, stage=IN_CARE, started_on__lte=as_at
+    ):
+        episodes[episode_of[care.stepped_from_id]].care.append(care)
 
     for referral in (
         Referral.objects.filter(involvement_id__in=ids, referral_date__lte=as_at)
@@ -239,7 +258,7 @@ def _ended_on(episode: Episode, as_at: dt.date) -> dt.date | None:
     as-at date (closed without a census closure), the last of their ends."""
     if episode.closure is not None:
         return episode.closure.closed_on
-    begun = [i for i in episode.involvements if i.started_on <= as_at]
+    begun = [i for i in episode.involvements + episode.care if i.started_on <= as_at]
     if begun and all(i.ended_on is not None and i.ended_on <= as_at for i in begun):
         return max(i.ended_on for i in begun if i.ended_on is not None)
     return None
@@ -254,6 +273,8 @@ def _status(
 ) -> str | None:
     if episode.ended_on is not None:
         return CLOSED
+    if any(c.ended_on is None or c.ended_on > as_at for c in episode.care):
+        return LOOKED_AFTER
     if PlanKind.CHILD_PROTECTION in plans:
         return CHILD_PROTECTION_PLAN
     if PlanKind.CHILD_IN_NEED in plans:
