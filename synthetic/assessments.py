@@ -8,13 +8,14 @@ Rates (seed 000 and REFERENCE.md; checked by tests/synthetic/test_assessment_sta
 
 - started on the referral day or within 3 working days (an episode that ended first starts it
   on the referral day); due 45 working days after the referral (rule `assessment.single`);
-- about 12% of completed assessments are late and about 6% are started and completed on the
+- about one in seven completed assessments is late and 6-10% are started and completed on the
   same day. The front door closes most episodes 10-45 working days after the referral, at
   their assessment's completion (those are never late); the assessments of episodes that run
   on (a CIN plan, a step up to child protection) are drawn 10-45 working days after the
   referral, or 46-75 (late) in 40% of them. An episode that stepped up completes its
   assessment about three weeks before the conference; one still open at `--today` past the
-  drawn day keeps its assessment open (overdue);
+  drawn day keeps its assessment open (overdue), and so does every episode the assessment
+  team still holds at `--today` (it closes at its assessment's completion);
 - the child seen in about 95% (else a reason), seen alone in about 65%; the child's views
   recorded in about 85% (else why not, e.g. a baby), the parents' or carers' views missing
   in about 15%;
@@ -22,6 +23,8 @@ Rates (seed 000 and REFERENCE.md; checked by tests/synthetic/test_assessment_sta
   protection → strategy discussion; closed with "early help" → step down to early help;
   closed at the assessment (needs met, no further action, moved away, declined) → no
   further action; an episode that runs on after the assessment → child in need plan;
+- "no factors identified" (21) at about 30% of the no further action outcomes, never for a
+  family that moved away (the episode closes RC5, which the census queries after 21: 8873Q);
 - authorised by a manager of the assessment team (never the author) within 5 working days
   of completion in about 90% of completed assessments, the rest 6-40 working days after it
   (not yet, when that day is still to come); an episode that closed was authorised by the
@@ -47,7 +50,7 @@ from kinfold.journey.models import Event, Involvement
 from kinfold.people.models import PersonDisability
 from kinfold.timescales.calendar import due_at, working_calendar
 from kinfold.timescales.models import rule_for
-from kinfold.workforce.models import Role, Worker
+from kinfold.workforce.models import Allocation, Role, Worker
 from kinfold.workforce.selectors import current_memberships
 
 from .journey import local_zone
@@ -179,6 +182,8 @@ class _Stage:
             Assessment.objects.filter(completed_on__isnull=True).values_list("person_id", flat=True)
         )
         self.assessed_episodes = set(Assessment.objects.values_list("involvement_id", flat=True))
+        # Children a case-holding team holds (the journey's): their open episodes have plans.
+        self.allocated = set(Allocation.objects.values_list("person_id", flat=True))
 
     # ---- time ------------------------------------------------------------------------------
 
@@ -253,7 +258,11 @@ class _Stage:
             else:
                 drawn = self.wd(referral_date, rng.randint(10, 45))
             drawn = max(drawn, started)
-            if drawn <= limit:
+            if ended is None and step_on is None and person not in self.allocated:
+                # The assessment team's episode closes when its assessment is done: one still
+                # open at --today is still being assessed (else it would have no case status).
+                completed = None
+            elif drawn <= limit:
                 completed = drawn
             elif ended is not None or step_on is not None:
                 completed = limit
@@ -281,7 +290,10 @@ class _Stage:
         factors = self.parts(assessment, need, completed, last_work_day)
         if completed is not None:
             outcome = _outcome(end_reason, stepped_to, ran_on=not closed_soon)
-            if outcome == Outcome.NFA and rng.random() < NO_FACTORS_AT_NFA:
+            # "No factors identified" closes the episode RC8 or RC9 (the census queries it
+            # otherwise, 8873Q), so not for a family that moved away (RC5).
+            moved = "moved" in end_reason.lower()
+            if outcome == Outcome.NFA and not moved and rng.random() < NO_FACTORS_AT_NFA:
                 factors = [Factor.NONE]
             assessment.outcome = outcome
             assessment.outcome_reason = OUTCOME_REASONS.get(outcome, "")

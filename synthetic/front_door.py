@@ -19,17 +19,21 @@ tests/synthetic/test_front_door_stage.py):
 - children: one in two thirds of contacts, two in a fifth, three or four in the rest (the
   eligible siblings of the household, under 18 on the day); consent given 55%, not sought
   30% (police notifications), refused 10%, overridden 5%; immediate risk 2%;
-- screening against the threshold: no further action 23%, advice and signposting 27.5% (NFA
-  or advice about half), early help 13%, MASH 28%, referral for assessment 7%, strategy
-  discussion 1.5%; a contact with immediate risk goes to a strategy discussion (60%) or a red
-  MASH enquiry;
+- screening against the threshold: no further action 26%, advice and signposting 40% (NFA
+  or advice about two thirds), early help 5%, MASH 25%, referral for assessment 2.5%,
+  strategy discussion 1.5%; a contact with immediate risk goes to a strategy discussion (60%)
+  or a red MASH enquiry;
 - MASH: rated red 8%, amber 62%, green 30% (deadlines from the mash.rag.* rules: 4, 24 and 72
   working hours); 1-4 partner information requests each (police nearly always), answered in
   time about 85%, late about 3% (only when the enquiry itself ran past its deadline), never
-  (withdrawn at the decision) about 10%; outcomes referral 37%, strategy 5%, early help 22%,
-  NFA or advice 36%. Overall about 22% of contacts become a referral to children's social
-  care (20-25%, the contact-to-referral conversion English front doors report) and 4% go
-  to a strategy discussion (measured: 17.5% + 4.1% over 10 years at 140,000 children);
+  (withdrawn at the decision) about 10%; outcomes referral 14%, strategy 4%, early help 16%,
+  NFA or advice 66%. About one contact in ten becomes a referral to children's social care
+  or a strategy discussion. The share is set by the caseload seed 000 describes, not by a
+  conversion rate: with 6,500 contacts a month (seed 004) it gives about 2,600 children in
+  need at a time for 128,000 children (seed 000: 2,594, 201 on child protection plans), the
+  assessment teams holding the referrals still in assessment. (Until December 2026 the
+  stage converted about 22%, the 20-25% English front doors report, and the county had
+  half as many children in need again as seed 000.);
 - decisions due 1 working day from receipt (referral.decision): about 9% after it; sign-off by
   a front door manager the same or the next working day, about 7% later;
 - re-referrals: about a fifth of referrals within 12 months of the child's previous one (DfE
@@ -41,13 +45,13 @@ tests/synthetic/test_front_door_stage.py):
 - every child in need involvement the journey stage made starts with a referral (and its
   contact and front door period), so every CIN episode has its referral facts; a child
   protection involvement the journey began with no child in need one before it gets its
-  referral (to a strategy discussion) 3-5 weeks before the conference that began the plan,
+  referral (to a strategy discussion) 3-7 weeks before the conference that began the plan,
   and the child in need involvement from that referral, stepped up at the conference.
 
 A referral opens a child in need episode with the district assessment team (by the child's
 postcode district, `DistrictArea`) that closes after the assessment (10-45 working days) or is
 still open at `--today`; early help opens an early help episode with the Early Help Hub that
-ends after 2-9 months or is still open. The newest contacts are still open at `--today`:
+ends after 2-7 months or is still open. The newest contacts are still open at `--today`:
 awaiting screening, in the MASH, or awaiting sign-off; their children are at the front door
 (one open front door involvement per child at most).
 """
@@ -216,19 +220,19 @@ PARTNERS: list[tuple[str, str, str, str]] = [
 ASKED = [(AgencyKind.POLICE, 0.92), (AgencyKind.HEALTH, 0.7), (AgencyKind.EDUCATION, 0.55)]
 ASKED += [(AgencyKind.PROBATION, 0.12), (AgencyKind.HOUSING, 0.1)]
 SCREENING = [
-    (Outcome.NFA, 23),
-    (Outcome.ADVICE, 27.5),
-    (Outcome.EARLY_HELP, 13),
-    (Outcome.MASH, 28),
-    (Outcome.REFERRAL, 7),
+    (Outcome.NFA, 26),
+    (Outcome.ADVICE, 40),
+    (Outcome.EARLY_HELP, 5),
+    (Outcome.MASH, 25),
+    (Outcome.REFERRAL, 2.5),
     (Outcome.STRATEGY, 1.5),
 ]
 AFTER_MASH = [
-    (Outcome.REFERRAL, 37),
-    (Outcome.STRATEGY, 5),
-    (Outcome.EARLY_HELP, 22),
-    (Outcome.NFA, 16),
-    (Outcome.ADVICE, 20),
+    (Outcome.REFERRAL, 14),
+    (Outcome.STRATEGY, 4),
+    (Outcome.EARLY_HELP, 16),
+    (Outcome.NFA, 26),
+    (Outcome.ADVICE, 40),
 ]
 LEVEL_OF = {
     Outcome.NFA: 1,
@@ -256,7 +260,7 @@ CHILDREN_ON_CONTACT = [(1, 68), (2, 20), (3, 8), (4, 4)]
 # Of the contacts received in the last two working days before --today, those still in the
 # queue (not yet screened); half the MASH enquiries started then are still open.
 BACKLOG = 0.3
-REREFERRAL_PICK = 0.1  # chance a contact is about a child referred in the last 12 months
+REREFERRAL_PICK = 0.22  # chance a contact is about a child referred in the last 12 months
 ROUTED_SHARE = 0.04
 
 CONCERNS = {
@@ -917,7 +921,11 @@ def _contact_rows(b: Batch, plan: Plan) -> None:
         consent_override_by_id=officer_pk if consent == Consent.OVERRIDDEN else None,
         idempotency_key=f"synth-{pk}" if api else "",
         recorded_by_id=None if api else officer_pk,
-        recorded_at=received if api else received + dt.timedelta(minutes=rng.randint(5, 40)),
+        recorded_at=(
+            received
+            if api
+            else min(received + dt.timedelta(minutes=rng.randint(5, 40)), max(received, w.latest))
+        ),
         decision_due_on=_due_on(w, "referral.decision", received),
         handler_id=officer_pk,
     )
@@ -1291,7 +1299,7 @@ def _contact_rows(b: Batch, plan: Plan) -> None:
             eh = _open_after(
                 b, row, EH, w.hub.pk, signed_on, manager.pk, signed, "front_door.early_help", reason
             )
-            end = signed_on + dt.timedelta(days=rng.randint(60, 270))
+            end = signed_on + dt.timedelta(days=rng.randint(60, 210))
             _maybe_close(b, eh, end, rng.choice(EH_ENDS), w.hub.manager)
             if index is not None:
                 w.busy_until[index] = end if end < w.today else dt.date.max
@@ -1530,9 +1538,9 @@ def _journey_referrals(w: World) -> dict[tuple[int, int], list[Plan]]:
         rng = w.rng
         cp_from = None
         if stage == CP:
-            # Referred 15-25 working days before the conference that began the plan, so the
+            # Referred 15-35 working days before the conference that began the plan, so the
             # strategy discussion and the enquiry fall between the two.
-            cp_from = began - dt.timedelta(days=rng.randint(21, 35))
+            cp_from = began - dt.timedelta(days=rng.randint(21, 49))
             if dob is not None:
                 cp_from = max(cp_from, dob)
             if cp_from >= began:

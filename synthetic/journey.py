@@ -7,7 +7,8 @@ Rates (per allocated child; see tests/synthetic/test_journey_stages.py):
 - stage from the team that holds the child: leaving care → care leaver (with the care episode
   that ended at 18); children in care → child in care (a third stepped up from a child
   protection plan during the allocation); district and disabled children's teams → child in
-  need, a fifth to a third child protection (over half stepped up from child in need); 15% of
+  need, one in eight to one in five child protection (over half stepped up from child in
+  need; about 200 children on plans at a time for 128,000 children, seed 000); 15% of
   children in need or on a plan had an earlier child-in-need episode, closed with a reason;
 - visits every 10 working days on a child protection plan, 20 for a child in need, 6 weeks in
   care (Care Planning Regulations, reg 28) and 8 weeks for a care leaver; three in four on or
@@ -56,7 +57,7 @@ VISIT_EVERY: dict[str, tuple[int, str]] = {
     CL: (56, "days"),
 }
 # Share of each team's children on a child protection plan (the rest: child in need).
-CP_SHARE = {F.ASSESSMENT: 0.2, F.CHILDRENS: 0.3, F.ADOLESCENT: 0.25, F.DISABLED_CHILDREN: 0.08}
+CP_SHARE = {F.ASSESSMENT: 0.13, F.CHILDRENS: 0.2, F.ADOLESCENT: 0.16, F.DISABLED_CHILDREN: 0.05}
 EARLIER_CIN_SHARE = 0.15
 EARLIER_CIN_REASONS = (
     "Needs met: closed to children's social care",
@@ -267,7 +268,7 @@ def _household_stage(s: Shared, case: AllocationPlan, hh: Household) -> str:
         return CL
     if function == F.CHILDREN_IN_CARE:
         return CLA
-    return CP if s.rng.random() < CP_SHARE.get(function, 0.2) else CIN
+    return CP if s.rng.random() < CP_SHARE.get(function, 0.13) else CIN
 
 
 def _timeline(
