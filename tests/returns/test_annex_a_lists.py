@@ -351,6 +351,19 @@ def test_dates_are_shown_day_month_year(amara, make_contact):
     sheet = book["List 1"]
     assert sheet["D2"].number_format == "dd/mm/yyyy"
     assert sheet["F2"].number_format == "dd/mm/yyyy"
+    assert sheet["A2"].number_format == "General"  # the child's id is text
+
+
+def test_headers_are_bold_frozen_and_wide_enough(amara, make_contact):
+    make_contact(D(2025, 1, 10), amara)
+    book, _, _ = built(AS_AT, lists=[1])
+    sheet = book["List 1"]
+    assert sheet["A1"].value == "Child Unique ID"
+    assert all(cell.font.bold for cell in sheet[1])
+    assert not sheet["A2"].font.bold
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["A"].width == len("Child Unique ID") + 2
+    assert sheet.column_dimensions["B"].width == 14  # "Gender": the narrowest is 14
 
 
 def test_progress_counts_every_row(amara, make_contact, make_episode, police):
