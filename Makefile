@@ -22,10 +22,10 @@ install: $(VENV)/.installed node_modules/.installed
 # The DfE's CIN census validator, the oracle of tests/returns/test_cin_census_oracle.py, in its
 # own environment (it needs pandas<2 and numpy<2). See docs/returns/cin_census.md.
 CIN_VENV := .venv-cin
-$(CIN_VENV)/.installed:
+$(CIN_VENV)/.installed: requirements/cin.lock
 	test -x $(CIN_VENV)/bin/python || $(PYTHON) -m venv $(CIN_VENV)
 	$(CIN_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(CIN_VENV)/bin/python -m pip install --quiet "csc-validator-be-cin==0.1.13" "numpy<2" "pandas<2"
+	$(CIN_VENV)/bin/python -m pip install --quiet -r requirements/cin.lock
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -75,10 +75,11 @@ test: lint check-deploy test-sqlite test-postgres test-browser
 bench: install
 	$(PY) -m pip install --quiet -r requirements/bench.lock
 
+# The locks name packages only, not where this machine's pip finds them.
+COMPILE := ../$(VENV)/bin/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links
 lock: $(VENV)/.installed
-	cd requirements && ../$(VENV)/bin/pip-compile -q --strip-extras base.in -o base.lock \
-		&& ../$(VENV)/bin/pip-compile -q --strip-extras dev.in -o dev.lock \
-		&& ../$(VENV)/bin/pip-compile -q --strip-extras bench.in -o bench.lock
+	cd requirements && $(COMPILE) base.in -o base.lock && $(COMPILE) dev.in -o dev.lock \
+		&& $(COMPILE) bench.in -o bench.lock && $(COMPILE) cin.in -o cin.lock
 
 clean:
 	rm -rf $(VENV) $(CIN_VENV) node_modules kinfold/static/build staticfiles var
