@@ -795,9 +795,10 @@ MATRIX: dict[str, Row] = {
     ),
     # Child protection (kinfold.child_protection): the overview and an enquiry are the child's
     # record; recording a strategy discussion, starting the enquiry, its ICPC, a core group and
-    # a review conference are writes.
+    # a review conference, police protection or an emergency protection order are writes.
     "child_protection:overview": Row(_child, READ_CHILD),
     "child_protection:strategy-discussion-new": Row(_child, WRITE_CHILD),
+    "child_protection:emergency-protection-new": Row(_child, WRITE_CHILD),
     "child_protection:s47-start": Row(lambda w: {"discussion_pk": w.cp_discussion_id}, WRITE_CHILD),
     "child_protection:s47": Row(lambda w: {"s47_pk": w.cp_enquiry_id}, READ_CHILD),
     "child_protection:icpc-new": Row(lambda w: {"s47_pk": w.cp_enquiry_id}, WRITE_CHILD),
@@ -886,6 +887,7 @@ RESTRICTED_DIFFERENCES: dict[str, dict[str, Outcome]] = {
     # Child protection of the child.
     "child_protection:overview": READ_RESTRICTED,
     "child_protection:strategy-discussion-new": WRITE_RESTRICTED,
+    "child_protection:emergency-protection-new": WRITE_RESTRICTED,
     "child_protection:s47-start": WRITE_RESTRICTED,
     "child_protection:s47": READ_RESTRICTED,
     "child_protection:icpc-new": WRITE_RESTRICTED,

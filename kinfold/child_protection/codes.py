@@ -68,3 +68,17 @@ class ActionProgress(models.TextChoices):
     ON_TRACK = "on_track", "On track"
     NOT_ON_TRACK = "not_on_track", "Not on track"
     DONE = "done", "Done"
+
+
+class ProtectionKind(models.TextChoices):
+    """Emergency protection of a child (Children Act 1989): police protection (s46), for up to
+    72 hours, or an emergency protection order (s44), made by a court for up to 8 days and
+    extendable once by up to 7 (s45)."""
+
+    POLICE = "police", "Police protection (section 46)"
+    EPO = "epo", "Emergency protection order (section 44)"
+
+
+# The longest each can last, counted from its first day to its last: police protection 72
+# hours (3 days); an emergency protection order 8 days and one extension of up to 7.
+MAX_PROTECTION_DAYS = {ProtectionKind.POLICE: 3, ProtectionKind.EPO: 8 + 7}

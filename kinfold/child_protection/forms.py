@@ -1,7 +1,8 @@
 """Forms of child protection: the strategy discussion, the section 47 enquiry, the initial and
-review conferences and the core group. They check what was typed; the services check the
-facts (police and health took part; the conference is not before the strategy discussion; a
-plan has its category…) and their messages are placed beside the fields."""
+review conferences, the core group, and police protection or an emergency protection order.
+They check what was typed; the services check the facts (police and health took part; the
+conference is not before the strategy discussion; a plan has its category; an emergency
+protection order names its court…) and their messages are placed beside the fields."""
 
 from __future__ import annotations
 
@@ -32,9 +33,11 @@ from .codes import (
     Attendance,
     DiscussionType,
     IcpcDecision,
+    ProtectionKind,
     ReviewDecision,
     S47Outcome,
 )
+from .models import StrategyDiscussion
 from .services import Attendee, Participant, Progress
 
 PARTICIPANT_ROWS = 8
@@ -541,3 +544,61 @@ class CoreGroupForm(ServiceErrorsMixin, forms.Form):
             )
             for a in self.actions
         ]
+
+
+# ---- police protection and emergency protection orders -------------------------------------
+
+
+class DiscussionChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: StrategyDiscussion) -> str:
+        return f"{obj.get_type_display()}, {timezone.localtime(obj.held_at):%-d %B %Y}"
+
+
+class EmergencyProtectionForm(ServiceErrorsMixin, forms.Form):
+    kind = _choice(
+        "Which was it?",
+        ProtectionKind.choices,
+        "Choose police protection or an emergency protection order",
+    )
+    started_on = _date("date it started", "Date it started")
+    ended_on = GovukDateField(
+        what="date it ended",
+        label="Date it ended",
+        help_text="Police protection lasts at most 72 hours; an emergency protection order at "
+        "most 8 days, extended once by up to 7. Leave it empty if it has not ended.",
+    )
+    court = _text(
+        "Court that made the order",
+        150,
+        help_text="For an emergency protection order only",
+    )
+    circumstances = _area(
+        "What happened and why",
+        50000,
+        "Enter what happened and why",
+        help_text="Who acted, where the child was taken or stayed, and the risk of harm",
+    )
+    discussion = DiscussionChoice(
+        queryset=StrategyDiscussion.objects.none(),
+        required=False,
+        label="Strategy discussion it followed or led to (optional)",
+        empty_label="None",
+        error_messages={"invalid_choice": "Choose one of this child's strategy discussions"},
+    )
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        choice = self.fields["discussion"]
+        assert isinstance(choice, DiscussionChoice)
+        choice.queryset = StrategyDiscussion.objects.filter(person=person).order_by(
+            "-held_at", "-pk"
+        )
+        self.helper = govuk_helper(
+            Field.radios("kind", legend_size=Size.SMALL),
+            date_field("started_on"),
+            date_field("ended_on"),
+            Field.text("court", field_width="two-thirds"),
+            Field.textarea("circumstances", rows=6),
+            Field.select("discussion"),
+            Submit("save", "Save"),
+        )

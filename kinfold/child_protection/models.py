@@ -7,6 +7,10 @@ not recorded. So each is a row of its own with the facts the guidance asks for (
 for which agency; what was found; what was decided and why), and each due date is stored on
 the row it belongs to (the ICPC's on the enquiry, the core group's and review's on the plan's
 `CPPlanSchedule`), indexed, so what is late is one query.
+
+Police protection and emergency protection orders (`EmergencyProtection`) are rows of their
+own too: Annex A list 7 asks whether a child on a plan had either in the last six months, and
+the children in care returns (SSDA903 legal statuses L1 and L2) will read the same rows.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from .codes import (
     Attendance,
     DiscussionType,
     IcpcDecision,
+    ProtectionKind,
     ReviewDecision,
     S47Outcome,
 )
@@ -344,3 +349,56 @@ class ReviewConference(models.Model):
     @property
     def late(self) -> bool:
         return self.due_on is not None and self.held_on > self.due_on
+
+
+class EmergencyProtection(models.Model):
+    """Police protection (Children Act 1989 s46, up to 72 hours) or an emergency protection
+    order (s44, made by a court for up to 8 days, extendable once by up to 7). No end date:
+    it was still in force, or its end is not known, when it was recorded."""
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="emergency_protections"
+    )
+    # The child in need or child protection involvement open at the time, if there was one.
+    involvement = models.ForeignKey(
+        "journey.Involvement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="emergency_protections",
+    )
+    # The strategy discussion it followed or led to, if any.
+    discussion = models.ForeignKey(
+        StrategyDiscussion,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="emergency_protections",
+    )
+    kind = models.CharField(max_length=10, choices=ProtectionKind.choices)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    court = models.CharField("Court that made the order", max_length=150, blank=True)
+    circumstances = models.TextField("What happened and why")
+    recorded_by = models.ForeignKey("workforce.Worker", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        verbose_name = "police protection or emergency protection order"
+        verbose_name_plural = "police protection and emergency protection orders"
+        indexes = [models.Index(fields=["person", "started_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="protection_ends_after_start",
+            ),
+            # An emergency protection order is made by a court (police protection is not).
+            models.CheckConstraint(
+                condition=~Q(kind=ProtectionKind.EPO) | ~Q(court=""),
+                name="protection_order_names_court",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} from {self.started_on:%d %b %Y}"

@@ -25,6 +25,12 @@ for _t in [
     EventType("icpc.held", "Initial child protection conference", CATEGORY, significant=True),
     EventType("core_group.held", "Core group meeting", CATEGORY),
     EventType("review_conference.held", "Review child protection conference", CATEGORY, True),
+    EventType(
+        "emergency_protection.started",
+        "Police protection or emergency protection order",
+        CATEGORY,
+        significant=True,
+    ),
 ]:
     register_event_type(_t)
 

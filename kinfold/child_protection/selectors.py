@@ -1,22 +1,26 @@
-"""Reads of child protection: a child's record of it, and the team manager's lists (the
-enquiries without an outcome, the ICPCs at risk of being late). The team lists are one query
-each, on the partial indexes over open rows (team, …); the page that shows them decides which
-children the viewer may see named."""
+"""Reads of child protection: a child's record of it, the team manager's lists (the
+enquiries without an outcome, the ICPCs at risk of being late), and which children were in
+police protection or under an emergency protection order in a period (for the returns). The
+team lists are one query each, on the partial indexes over open rows (team, …); the page that
+shows them decides which children the viewer may see named."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import datetime as dt
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from kinfold.people.models import Person
 from kinfold.plans.models import Plan, PlanKind
 from kinfold.timescales.worklists import Clock
 
+from .codes import MAX_PROTECTION_DAYS
 from .models import (
     ActionReview,
     CoreGroup,
+    EmergencyProtection,
     InitialConference,
     ReviewConference,
     Section47Enquiry,
@@ -62,6 +66,7 @@ class ChildProtectionRecord:
     plans: list[Plan]
     core_groups: dict[int, list[CoreGroup]]
     reviews: dict[int, list[ReviewConference]]
+    protections: list[EmergencyProtection]
 
     @property
     def open_plan(self) -> Plan | None:
@@ -110,4 +115,29 @@ def record_of(person: Person) -> ChildProtectionRecord:
     for plan in plans:  # for the page: each plan with its own meetings
         plan.core_group_list = core_groups[plan.pk]  # type: ignore[attr-defined]
         plan.review_list = reviews[plan.pk]  # type: ignore[attr-defined]
-    return ChildProtectionRecord(discussions, enquiries, conferences, plans, core_groups, reviews)
+    protections = list(
+        EmergencyProtection.objects.filter(person=person).select_related("discussion")
+    )
+    return ChildProtectionRecord(
+        discussions, enquiries, conferences, plans, core_groups, reviews, protections
+    )
+
+
+def protected_in(person_ids: Iterable[int], start: dt.date, end: dt.date) -> set[int]:
+    """The ids (of those given) of the children in police protection or under an emergency
+    protection order on any day from `start` to `end` (both included): one that started by
+    `end` and had not ended before `start`. One with no end date is taken to have lasted as
+    long as the law allows (72 hours; an order 8 days and its extension of 7), so a record
+    never given its end does not count for ever."""
+    ids = set(person_ids)
+    if not ids:
+        return set()
+    no_end = Q()
+    for kind, days in MAX_PROTECTION_DAYS.items():
+        no_end |= Q(kind=kind, started_on__gte=start - dt.timedelta(days=days))
+    return set(
+        EmergencyProtection.objects.filter(person_id__in=ids, started_on__lte=end)
+        .filter(Q(ended_on__gte=start) | (Q(ended_on__isnull=True) & no_end))
+        .values_list("person_id", flat=True)
+        .distinct()
+    )

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from kinfold.access.permissions import require_write_access
@@ -27,6 +28,7 @@ from kinfold.front_door.models import PartnerOrganisation
 from kinfold.journey.events import record_event
 from kinfold.journey.models import Involvement
 from kinfold.journey.services import run_transition
+from kinfold.people.models import Person
 from kinfold.plans import services as plans
 from kinfold.plans.models import CPCategory, Plan, PlanAction, PlanKind
 from kinfold.timescales.calendar import due_at
@@ -35,12 +37,14 @@ from kinfold.workforce.models import AllocationRole, Role, UnitFunction, Worker
 from kinfold.workforce.selectors import current_allocations, current_memberships
 
 from .codes import (
+    MAX_PROTECTION_DAYS,
     REQUIRED_AGENCIES,
     ActionProgress,
     Agency,
     Attendance,
     DiscussionType,
     IcpcDecision,
+    ProtectionKind,
     ReviewDecision,
     S47Outcome,
 )
@@ -49,6 +53,7 @@ from .models import (
     ConferenceAttendee,
     CoreGroup,
     CPPlanSchedule,
+    EmergencyProtection,
     InitialConference,
     ReviewConference,
     Section47Enquiry,
@@ -772,3 +777,136 @@ def _end_plan(actor: Worker, plan: Plan, on: dt.date, reason: str, *, cin_plan: 
             started_on=on,
             owner=plan.owner,
         )
+
+
+# ---- police protection and emergency protection orders -------------------------------------
+
+
+def protection_summary(
+    kind: str, started_on: dt.date, ended_on: dt.date | None, court: str = ""
+) -> str:
+    """The chronology's line for police protection or an emergency protection order."""
+    text = ProtectionKind(kind).label
+    if kind == ProtectionKind.EPO and court:
+        text += f", made by {court}"
+    text += f", from {started_on:%-d %B %Y}"
+    return text + (f" to {ended_on:%-d %B %Y}" if ended_on else "")
+
+
+def protection_detail(
+    kind: str, ended_on: dt.date | None, court: str, discussion_id: int | None
+) -> dict:
+    return {
+        "kind": kind,
+        "ended_on": ended_on.isoformat() if ended_on else None,
+        "court": court,
+        "discussion": discussion_id,
+    }
+
+
+def _protection_involvement(
+    person: Person, started_on: dt.date, discussion: StrategyDiscussion | None
+) -> Involvement | None:
+    """The child's child in need or child protection involvement open on the day the
+    protection started; else the strategy discussion's; else one opened since that is still
+    open (the referral the protection led to)."""
+    episodes = Involvement.objects.filter(person=person, stage__in=(CIN, CP)).order_by(
+        "-started_on", "-pk"
+    )
+    found = (
+        episodes.filter(started_on__lte=started_on)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=started_on))
+        .first()
+    )
+    if found is None and discussion is not None:
+        found = discussion.involvement
+    if found is None:
+        found = episodes.filter(ended_on__isnull=True, started_on__gte=started_on).first()
+    return found
+
+
+@transaction.atomic
+def record_emergency_protection(
+    actor: Worker,
+    person_id: int,
+    *,
+    kind: str,
+    started_on: dt.date | None,
+    ended_on: dt.date | None,
+    court: str,
+    circumstances: str,
+    discussion_id: int | None = None,
+) -> EmergencyProtection:
+    """Record that the child was in police protection (s46) or under an emergency protection
+    order (s44). Without an end date it was still in force (or its end is not known)."""
+    person = Person.objects.select_for_update().get(pk=person_id)
+    require_write_access(actor, person)
+    errors: dict[str, str] = {}
+    if kind not in ProtectionKind.values:
+        errors["kind"] = "Choose police protection or an emergency protection order"
+    problem = _date_problem(started_on, "date it started")
+    if problem:
+        errors["started_on"] = problem
+    elif started_on is not None and person.is_unborn:
+        errors["started_on"] = "The child is not born yet: record their date of birth first"
+    elif started_on is not None and person.date_of_birth and started_on < person.date_of_birth:
+        errors["started_on"] = (
+            f"It cannot start before the child was born ({person.date_of_birth:%-d %B %Y})"
+        )
+    if started_on is not None and ended_on is not None and "started_on" not in errors:
+        if ended_on < started_on:
+            errors["ended_on"] = (
+                f"The end date cannot be before the start date ({started_on:%-d %B %Y})"
+            )
+        elif kind in ProtectionKind.values:
+            longest = MAX_PROTECTION_DAYS[ProtectionKind(kind)]
+            if (ended_on - started_on).days > longest:
+                last = started_on + dt.timedelta(days=longest)
+                errors["ended_on"] = (
+                    f"Police protection lasts at most 72 hours: it must end by {last:%-d %B %Y}"
+                    if kind == ProtectionKind.POLICE
+                    else "An emergency protection order lasts at most 8 days, extended once by "
+                    f"up to 7: it must end by {last:%-d %B %Y}"
+                )
+    court = (court or "").strip()
+    if kind == ProtectionKind.EPO and not court:
+        errors["court"] = "Enter the court that made the emergency protection order"
+    circumstances = _required(errors, "circumstances", circumstances, "Enter what happened and why")
+    discussion = None
+    if discussion_id is not None:
+        discussion = (
+            StrategyDiscussion.objects.filter(pk=discussion_id)
+            .filter(Q(person=person) | Q(person__merged_into=person))
+            .select_related("involvement")
+            .first()
+        )
+        if discussion is None:
+            errors["discussion"] = "Choose one of this child's strategy discussions"
+    if errors:
+        raise ValidationError(errors)
+    assert started_on is not None
+    if kind == ProtectionKind.POLICE:
+        court = ""  # police protection is not a court's order
+    involvement = _protection_involvement(person, started_on, discussion)
+    protection = EmergencyProtection.objects.create(
+        person=person,
+        involvement=involvement,
+        discussion=discussion,
+        kind=kind,
+        started_on=started_on,
+        ended_on=ended_on,
+        court=court[:150],
+        circumstances=circumstances,
+        recorded_by=actor,
+    )
+    record_event(
+        person_id=person.pk,
+        type="emergency_protection.started",
+        occurred=started_on,
+        summary=protection_summary(kind, started_on, ended_on, court),
+        recorded_by=actor,
+        involvement=involvement,
+        subject=protection,
+        detail=protection_detail(kind, ended_on, court, discussion.pk if discussion else None),
+    )
+    return protection

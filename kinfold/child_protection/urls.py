@@ -12,6 +12,12 @@ urlpatterns = [
         views.new_strategy_discussion,
         name="strategy-discussion-new",
     ),
+    # Police protection (s46) or an emergency protection order (s44).
+    path(
+        "child/<int:pk>/emergency-protection/",
+        views.new_emergency_protection,
+        name="emergency-protection-new",
+    ),
     path(
         "strategy-discussion/<int:discussion_pk>/section-47/",
         views.start_s47,

@@ -1,6 +1,7 @@
 """Child protection pages: a child's child protection overview, and the forms that record a
 strategy discussion, start a section 47 enquiry and record its outcome, record the initial
-conference, core groups and review conferences.
+conference, core groups and review conferences, and record police protection or an emergency
+protection order.
 
 Every page is a page of the child's record (access check and audit through person_view /
 `record_of_person`); writing is refused to read-only roles. Views call the services; they
@@ -24,6 +25,7 @@ from . import selectors, services
 from .forms import (
     CompleteS47Form,
     CoreGroupForm,
+    EmergencyProtectionForm,
     IcpcForm,
     ReviewConferenceForm,
     StartS47Form,
@@ -115,6 +117,46 @@ def new_strategy_discussion(request, person):
         form,
         "Record a strategy discussion",
         "child_protection:strategy-discussion-new",
+        action_pk=person.pk,
+    )
+
+
+@person_view()
+def new_emergency_protection(request, person):
+    """Record police protection (s46) or an emergency protection order (s44): a child need not
+    have an open episode (police protection often comes first, and leads to the referral)."""
+    worker = request.user
+    if not can_record(worker):
+        return read_only(request)
+    form = EmergencyProtectionForm(
+        request.POST if request.method == "POST" else None, person=person
+    )
+    if form.is_bound and form.is_valid():
+        discussion = form.cleaned_data["discussion"]
+        try:
+            protection = services.record_emergency_protection(
+                worker,
+                person.pk,
+                kind=form.cleaned_data["kind"],
+                started_on=form.cleaned_data["started_on"],
+                ended_on=form.cleaned_data["ended_on"],
+                court=form.cleaned_data["court"],
+                circumstances=form.cleaned_data["circumstances"],
+                discussion_id=discussion.pk if discussion else None,
+            )
+        except PermissionDenied as error:
+            return refused(request, str(error))
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"{protection.get_kind_display()} was recorded")
+            return redirect("child_protection:overview", person.pk)
+    return _form_page(
+        request,
+        person,
+        form,
+        "Record police protection or an emergency protection order",
+        "child_protection:emergency-protection-new",
         action_pk=person.pk,
     )
 

@@ -3,7 +3,8 @@
 Maisie Okafor is referred to the north district for assessment. Her social worker starts a
 single assessment, records each part and completes it: a strategy discussion is needed, and
 her team manager authorises it. The strategy discussion is not saved until health has taken
-part; the section 47 enquiry is not closed without its outcome. The IRO records the initial
+part. The police had taken her into police protection the night before: it is not saved as
+lasting five days (72 hours at most). The section 47 enquiry is not closed without its outcome. The IRO records the initial
 conference (not before the strategy discussion) and chairs it: a child protection plan for
 physical abuse. The social worker writes the plan; its vague action is flagged by the quality
 checks (without JavaScript by "Check the plan", with it as she types) until it says who, by
@@ -27,9 +28,15 @@ from kinfold.assessments.codes import Outcome as AssessmentOutcome
 from kinfold.assessments.models import Assessment
 from kinfold.child_in_need.codes import ReasonForClosure
 from kinfold.child_in_need.models import CINClosure
-from kinfold.child_protection.codes import IcpcDecision, ReviewDecision, S47Outcome
+from kinfold.child_protection.codes import (
+    IcpcDecision,
+    ProtectionKind,
+    ReviewDecision,
+    S47Outcome,
+)
 from kinfold.child_protection.models import (
     CoreGroup,
+    EmergencyProtection,
     InitialConference,
     Section47Enquiry,
     StrategyDiscussion,
@@ -316,6 +323,40 @@ def test_a_referral_goes_through_assessment_and_child_protection_to_closure(
     card = page.locator(f"#discussion-{discussion.pk}")
     expect(card).to_contain_text("Nurse Amira Begum, Named nurse for safeguarding (Health)")
     expect(card).to_contain_text("DC Hallam Lowe, Detective constable (Police)")
+    assert_accessible(page)
+
+    # ---- 3b. Police protection the night before the meeting: at most 72 hours -------------
+    taken = days["strategy"] - dt.timedelta(days=1)
+    page.get_by_role(
+        "link", name="Record police protection or an emergency protection order"
+    ).click()
+    assert_accessible(page)
+    page.get_by_role("group", name="Which was it?").get_by_label(
+        "Police protection (section 46)"
+    ).check()
+    fill_date(page, "Date it started", taken)
+    fill_date(page, "Date it ended", taken + dt.timedelta(days=5))
+    page.get_by_label("What happened and why").fill(
+        "Police removed her to her grandmother's after a late-night assault at home."
+    )
+    page.get_by_label("Strategy discussion it followed or led to (optional)").select_option(
+        str(discussion.pk)
+    )
+    page.get_by_role("button", name="Save").click()
+    expect(page).to_have_title(re.compile(r"Error"))
+    expect(error_beside(page, "id_ended_on_0")).to_contain_text(
+        "Police protection lasts at most 72 hours"
+    )
+    assert not EmergencyProtection.objects.exists()
+    assert_accessible(page)
+    fill_date(page, "Date it ended", taken + dt.timedelta(days=2))
+    page.get_by_role("button", name="Save").click()
+    expect(page).to_have_url(url(live_server, "child_protection:overview", child.pk))
+    protection = EmergencyProtection.objects.get(person=child)
+    assert (protection.kind, protection.discussion) == (ProtectionKind.POLICE, discussion)
+    expect(page.locator(f"#protection-{protection.pk}")).to_contain_text(
+        "Police protection (section 46)"
+    )
     assert_accessible(page)
 
     # ---- 4. The section 47 enquiry: started, and not closed without its outcome -----------
