@@ -83,9 +83,7 @@ def make_referral():
 
 @pytest.fixture
 def make_episode():
-    def make(
-        person, started_on: dt.date, *, ended_on=None, team=None, **lead
-    ) -> EarlyHelpEpisode:
+    def make(person, started_on: dt.date, *, ended_on=None, team=None, **lead) -> EarlyHelpEpisode:
         involvement = Involvement.objects.create(
             person=person, stage="early_help", started_on=started_on, ended_on=ended_on, team=team
         )

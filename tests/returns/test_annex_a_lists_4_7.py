@@ -17,6 +17,7 @@ from kinfold.assessments.models import Assessment
 from kinfold.child_in_need.codes import ReasonForClosure
 from kinfold.child_in_need.models import CINClosure
 from kinfold.child_protection.models import (
+    EmergencyProtection,
     InitialConference,
     ReviewConference,
     Section47Enquiry,
@@ -357,7 +358,8 @@ def test_one_journey_from_referral_to_a_plan_appears_in_lists_3_to_7(
     assert rows(book, "List 7") == [
         # Neglect at first, emotional abuse on the as-at date (multiple only from April);
         # the last visit was 28/03/2025 (the meeting is not a visit), not seen alone; the
-        # review of 20/01/2025; still open; one plan before.
+        # review of 20/01/2025; still open; no police protection or emergency protection
+        # order; one plan before.
         [
             *child,
             7,
@@ -369,16 +371,15 @@ def test_one_journey_from_referral_to_a_plan_appears_in_lists_3_to_7(
             "b) No",
             D(2025, 1, 20),
             None,
-            None,
+            "b) No",
             1,
             team_name,
             worker,
         ]
     ]
     assert result.summary == {"List 3": 1, "List 4": 1, "List 5": 1, "List 6": 1, "List 7": 1}
-    [problem] = result.problems
-    assert (problem.part, problem.column) == ("List 7", EPO)
-    assert "emergency protection" in problem.reason
+    # Nothing left to fill in by hand: the build is ready to send.
+    assert result.problems == []
 
 
 # ---- list 4: assessments --------------------------------------------------------------------
@@ -639,6 +640,50 @@ def test_an_episode_ended_without_its_census_closure_is_a_problem(
     assert problem.column == "Reason for Closure"
 
 
+def test_a_child_who_became_looked_after_is_still_in_their_episode(
+    amara, org, make_referral, make_assessment
+):
+    """Referred 01/03/2023, on a child protection plan from 03/04/2023 that ended on
+    01/02/2024 (before the twelve months) when she became looked after: in care on the as-at
+    date, so the episode is open with "a) Looked after child". A second child left care on
+    03/06/2024 with no census closure: a closed episode with the problem of its reason."""
+    team = org["north_assessment"]
+
+    def into_care(child, referred, conference, in_care, left=None):
+        referral = make_referral(child, referred, team, ended_on=conference)
+        make_assessment(referral, referred, completed_on=referred + dt.timedelta(days=14))
+        cp = Involvement.objects.create(
+            person=child,
+            stage="child_protection",
+            started_on=conference,
+            ended_on=in_care,
+            stepped_from=referral.involvement,
+            team=org["north_childrens"],
+        )
+        Involvement.objects.create(
+            person=child,
+            stage="child_in_care",
+            started_on=in_care,
+            ended_on=left,
+            stepped_from=cp,
+            team=org["north_childrens"],
+        )
+
+    into_care(amara, D(2023, 3, 1), D(2023, 4, 3), D(2024, 2, 1))
+    home = PersonFactory(date_of_birth=D(2015, 5, 5))
+    into_care(home, D(2023, 3, 1), D(2023, 4, 3), D(2024, 2, 1), left=D(2024, 6, 3))
+
+    book, result, _ = built(AS_AT, lists=[6])
+
+    listed = {r[0]: (r[6], r[9], r[10], r[11]) for r in rows(book, "List 6")}
+    assert listed == {
+        amara.la_child_id: (D(2023, 3, 1), None, None, "a) Looked after child"),
+        home.la_child_id: (D(2023, 3, 1), D(2024, 6, 3), None, "e) Closed episode"),
+    }
+    [problem] = result.problems
+    assert (problem.person_id, problem.column) == (home.pk, "Reason for Closure")
+
+
 # ---- list 7: child protection ---------------------------------------------------------------
 
 
@@ -667,8 +712,8 @@ def test_plans_ended_in_before_and_after_the_twelve_months(org, personas):
     listed = {r[0]: r[6:] for r in rows(book, "List 7")}
     assert set(listed) == {kids[1].la_child_id, kids[2].la_child_id, kids[3].la_child_id}
     neglect = ["a) Neglect", "a) Neglect"]
-    # No protection column (blank), no plan before, nobody allocated: the plan's team.
-    rest = [None, 0, "North children's team", "Unallocated"]
+    # No police protection or order, no plan before, nobody allocated: the plan's team.
+    rest = ["b) No", 0, "North children's team", "Unallocated"]
     assert listed[kids[1].la_child_id] == [
         D(2023, 9, 1),
         *neglect,
@@ -689,7 +734,7 @@ def test_plans_ended_in_before_and_after_the_twelve_months(org, personas):
         *rest,
     ]
     assert listed[kids[3].la_child_id][6] is None  # ended after the as-at date: open then
-    assert [p.column for p in result.problems] == [EPO]
+    assert result.problems == []
 
 
 def test_a_child_with_a_plan_ended_and_a_new_one_has_a_row_for_each(amara, org, priya):
@@ -749,6 +794,84 @@ def test_a_merged_childs_records_are_listed_under_the_record_kept(
         "a) Yes",
         1,
     )
+
+
+def protection(person, kind, started_on, ended_on, recorder):
+    return EmergencyProtection.objects.create(
+        person=person,
+        kind=kind,
+        started_on=started_on,
+        ended_on=ended_on,
+        court="Fenchester Family Court" if kind == "epo" else "",
+        circumstances="Police called to the home at night.",
+        recorded_by=recorder,
+    )
+
+
+def test_police_protection_or_an_order_in_the_six_months_to_the_as_at_date(amara, org, recorder):
+    """The six months to 31/03/2025 run from 01/10/2024. Every child has a plan open since
+    03/06/2024. Police protection 10-12/12/2024 (in: Y); 27-30/09/2024, ended the day before
+    the six months (N); 28/09-01/10/2024, ended on their first day (Y); an order from
+    01/04/2025, after the as-at date (N); an order from 31/03/2025, the as-at date (Y); no end
+    recorded: police protection from 20/09/2024 lasted at most 3 days, to 23/09 (N), an order
+    from 20/09/2024 at most 15, to 05/10 (Y); an order of 2023 (N); nothing at all (N)."""
+    team = org["north_childrens"]
+    cases = {
+        "in": [("police", D(2024, 12, 10), D(2024, 12, 12))],
+        "ended before": [("police", D(2024, 9, 27), D(2024, 9, 30))],
+        "ended on the first day": [("police", D(2024, 9, 28), D(2024, 10, 1))],
+        "after the as-at date": [("epo", D(2025, 4, 1), D(2025, 4, 8))],
+        "on the as-at date": [("epo", D(2025, 3, 31), None)],
+        "police, no end": [("police", D(2024, 9, 20), None)],
+        "order, no end": [("epo", D(2024, 9, 20), None)],
+        "long ago": [("epo", D(2023, 5, 2), D(2023, 5, 9))],
+        "none": [],
+    }
+    kids = {}
+    for name, records in cases.items():
+        kid = PersonFactory(date_of_birth=D(2015, 1, 9))
+        inv = Involvement.objects.create(
+            person=kid, stage="child_protection", started_on=D(2024, 6, 3), team=team
+        )
+        cp_plan(kid, inv, D(2024, 6, 3))
+        for kind, start, end in records:
+            protection(kid, kind, start, end, recorder)
+        kids[name] = kid
+
+    book, result, _ = built(AS_AT, lists=[7])
+
+    column = headers(book, "List 7").index(EPO)
+    found = {r[0]: r[column] for r in rows(book, "List 7")}
+    assert {name: found[kid.la_child_id] for name, kid in kids.items()} == {
+        "in": "a) Yes",
+        "ended before": "b) No",
+        "ended on the first day": "a) Yes",
+        "after the as-at date": "b) No",
+        "on the as-at date": "a) Yes",
+        "police, no end": "b) No",
+        "order, no end": "a) Yes",
+        "long ago": "b) No",
+        "none": "b) No",
+    }
+    assert result.problems == []
+
+
+def test_police_protection_on_a_merged_record_counts_for_the_record_kept(amara, org, recorder):
+    """Amara's plan is on her own record; police protection in January 2025 was recorded on a
+    duplicate record since merged into hers."""
+    retired = PersonFactory(merged_into=amara, sex="U", ethnicity="NOBT")
+    inv = Involvement.objects.create(
+        person=amara,
+        stage="child_protection",
+        started_on=D(2024, 11, 4),
+        team=org["north_childrens"],
+    )
+    cp_plan(amara, inv, D(2024, 11, 4))
+    protection(retired, "police", D(2025, 1, 14), D(2025, 1, 16), recorder)
+    book, _, _ = built(AS_AT, lists=[7])
+    [plan] = rows(book, "List 7")
+    assert plan[0] == amara.la_child_id
+    assert plan[headers(book, "List 7").index(EPO)] == "a) Yes"
 
 
 # ---- headers, codes and the command ---------------------------------------------------------

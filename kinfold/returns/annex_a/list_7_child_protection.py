@@ -5,8 +5,11 @@ appears once for each plan.
 
 Read as at the as-at date: the latest category is the one the plan had then (the last
 category change on or before it), and a visit, review or end after it had not happened.
-Kinfold records no emergency protection orders or police protection, so that column is left
-blank and the sheet says so as a problem.
+"Subject to Emergency Protection Order or Protected Under Police Powers in Last Six Months" is
+`a) Yes` when the child (or a record merged into theirs) has police protection or an
+emergency protection order (kinfold.child_protection.EmergencyProtection) that started on or
+before the as-at date and had not ended before the first day of the six months ending on it;
+otherwise `b) No`.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Any
 from django.db.models import Q
 
 from kinfold.child_protection.models import ReviewConference
+from kinfold.child_protection.selectors import protected_in
 from kinfold.journey.models import Event
 from kinfold.people.models import Person
 from kinfold.plans.models import Plan, PlanKind
@@ -45,6 +49,8 @@ NUMBER = 7
 SHEET = "List 7"
 TITLE = "Child protection"
 MONTHS = 12
+# "in Last Six Months": the six months ending on the as-at date.
+PROTECTION_MONTHS = 6
 PROTECTION = (
     "Subject to Emergency Protection Order or Protected Under Police Powers in Last Six Months "
     "(Y/N)"
@@ -88,6 +94,7 @@ class Item:
     review_on: dt.date | None
     previous: int
     worked: Worked
+    protected: bool
 
 
 def select(window: Period) -> list[Item]:
@@ -141,6 +148,13 @@ def select(window: Period) -> list[Item]:
         )
     )
 
+    # Police protection or an emergency protection order in the six months to the as-at date,
+    # on the child's record or one merged into it.
+    six_months = months_to(as_at, PROTECTION_MONTHS)
+    protected = {
+        mapping[person_id].pk for person_id in protected_in(ids, six_months.start, six_months.end)
+    }
+
     codes = disabilities(kept_ids)
     workers = allocations(kept_ids, as_at)
     notes = seen(ids, as_at, mapping)
@@ -167,6 +181,7 @@ def select(window: Period) -> list[Item]:
                 worked=Worked.of(
                     allocated(workers[person.pk], plan.started_on, until), plan.involvement.team
                 ),
+                protected=person.pk in protected,
             )
         )
     return items
@@ -187,13 +202,6 @@ def row(sheet: Sheet, item: Item) -> list[Any]:
     as_at = sheet.period.as_at
     plan = item.plan
     person = item.person
-    if not any(p.column == PROTECTION for p in sheet.problems):
-        sheet.problem(
-            "Kinfold does not record emergency protection orders or police protection: fill "
-            "in this column for every child on the sheet before sending it",
-            reference="every row",
-            column=PROTECTION,
-        )
     child = child_cells(sheet, person, plan.started_on)
     alone = None
     if item.visit is not None:
@@ -211,7 +219,7 @@ def row(sheet: Sheet, item: Item) -> list[Any]:
         alone,
         item.review_on,
         ended,
-        None,
+        YES if item.protected else NO,
         item.previous,
         *item.worked.cells(sheet, person),
     ]
