@@ -27,7 +27,14 @@ tests/synthetic/test_child_protection_stage.py):
   category changes at 5% of them;
 - for 8% of open children in need not on a plan: a strategy discussion and enquiry with no
   plan (not substantiated, or substantiated with no continuing risk); a quarter of those
-  begun in the last month still open without an outcome, some with an ICPC due.
+  begun in the last month still open without an outcome, some with an ICPC due;
+- of all the strategy discussions made: 8% with police protection (section 46), starting the
+  day of the discussion or the day before and lasting 1-3 days, and 2% with an emergency
+  protection order (section 44) made by a named family court, starting on the discussion's
+  day or the next working day and lasting 2-8 days; on the discussion's involvement, with the
+  event the service writes; one that would still be running on --today has no end date yet;
+  none for a child not born by its first day (a separate random stream: the other rows are
+  as they were without it).
 
 Visits are the journey stage's notes: the plan's stored last visit (child seen) and next due
 come from them (rule cp.visit).
@@ -43,23 +50,26 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, Max, OuterRef
 
-from kinfold.child_protection.codes import S47Outcome
+from kinfold.child_protection.codes import ProtectionKind, S47Outcome
 from kinfold.child_protection.models import (
     ActionReview,
     ConferenceAttendee,
     CoreGroup,
     CPPlanSchedule,
+    EmergencyProtection,
     InitialConference,
     ReviewConference,
     Section47Enquiry,
     StrategyDiscussion,
     StrategyParticipant,
 )
+from kinfold.child_protection.services import protection_detail, protection_summary
 from kinfold.front_door.codes import AgencyKind
 from kinfold.front_door.models import PartnerOrganisation
 from kinfold.journey.events import EVENT_TYPES
 from kinfold.journey.models import Event, Involvement
 from kinfold.journey.notes import VISIT_TYPES, CaseNote
+from kinfold.people.models import Person
 from kinfold.plans import services as _plan_services  # noqa: F401 - registers plan.started
 from kinfold.plans.models import Contingency, Plan, PlanAction, PlanOutcome
 from kinfold.timescales.calendar import WorkingCalendar, due_at
@@ -79,6 +89,24 @@ VAGUE_CONTINGENCY = 0.35
 CORE_GROUP_ON_TIME, CORE_GROUP_LATE = 0.75, 0.15  # the rest: missed
 LATE_REVIEW = 0.15
 CIN_ENQUIRY_SHARE = 0.08
+POLICE_PROTECTION, PROTECTION_ORDER = 0.08, 0.02  # of the strategy discussions
+COURTS = ("Fenchester Family Court", "Huntsford Family Court", "Saxonbridge Family Court")
+PROTECTION_CIRCUMSTANCES = {
+    ProtectionKind.POLICE: (
+        "Police attended a domestic abuse call-out late at night; both parents intoxicated "
+        "and the child alone upstairs. Removed to foster carers under police protection.",
+        "Child found wandering near the main road in the early hours; no adult at home. "
+        "Taken into police protection and placed with an emergency foster carer.",
+        "Child told police she was afraid to go home after being hit; police protection "
+        "used while the strategy discussion was held; she stayed with her grandmother.",
+    ),
+    ProtectionKind.EPO: (
+        "Mother refused to let the social worker or health see the baby after an injury was "
+        "reported; the court made an emergency protection order for a medical examination.",
+        "Father threatened to remove the children abroad during the enquiry; order made to "
+        "keep them in their foster placement.",
+    ),
+}
 OUTCOMES = (
     ("{name} is safe from physical harm at home", "No new injuries; {name} says home is safe"),
     ("{name} goes to school every day, clean and fed", "Attendance above 95% each half-term"),
@@ -152,6 +180,7 @@ class _Batch:
         default_factory=list
     )
     reviews: list[tuple[Plan, ReviewConference]] = field(default_factory=list)
+    protections: list[tuple[StrategyDiscussion, EmergencyProtection]] = field(default_factory=list)
     events: list[tuple[Any, Event]] = field(default_factory=list)
 
 
@@ -168,6 +197,8 @@ class _Stage:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.rng: random.Random = ctx.rng("child_protection")
+        # Its own stream, so that adding protection left every other row as it was.
+        self.protection_rng: random.Random = ctx.rng("child_protection:protection")
         self.today = ctx.today
         self.zone = local_zone()
         self.calendar = WorkingCalendar()
@@ -193,6 +224,7 @@ class _Stage:
                 Plan,
                 CoreGroup,
                 ReviewConference,
+                EmergencyProtection,
             )
         }
 
@@ -308,7 +340,72 @@ class _Stage:
             recorded_by_id=row.recorded_by_id,
             recorded_at=row.recorded_at,
         )
+        self.protection(b, row, day)
         return row
+
+    def protection(self, b: _Batch, discussion: StrategyDiscussion, day: dt.date) -> None:
+        """Police protection the day of the discussion or the day before (1-3 days), or an
+        emergency protection order from its day or the next working day (2-8 days)."""
+        rng = self.protection_rng
+        r = rng.random()
+        if r < POLICE_PROTECTION:
+            kind, court = ProtectionKind.POLICE, ""
+            start = day - dt.timedelta(days=rng.choice((0, 1)))
+            end = start + dt.timedelta(days=rng.randint(1, 3))
+        elif r < POLICE_PROTECTION + PROTECTION_ORDER:
+            kind, court = ProtectionKind.EPO, rng.choice(COURTS)
+            start = day if rng.random() < 0.5 else self.calendar.next_working_day(day)
+            start = min(start, self.last_day)
+            end = start + dt.timedelta(days=rng.randint(2, 8))
+        else:
+            return
+        recorded_on = min(start + dt.timedelta(days=rng.choice((0, 0, 1))), self.last_day)
+        b.protections.append(
+            (
+                discussion,
+                EmergencyProtection(
+                    person_id=discussion.person_id,
+                    involvement_id=discussion.involvement_id,
+                    kind=kind,
+                    started_on=start,
+                    ended_on=end if end <= self.last_day else None,  # still running
+                    court=court,
+                    circumstances=rng.choice(PROTECTION_CIRCUMSTANCES[kind]),
+                    recorded_by_id=discussion.recorded_by_id,
+                    recorded_at=self.at(recorded_on, rng.randrange(600, 1080, 5)),
+                ),
+            )
+        )
+
+    def _protections(self, b: _Batch) -> None:
+        """Write the batch's protections (not for a child unborn on its first day), each with
+        the event record_emergency_protection writes."""
+        born = dict(
+            Person.objects.filter(pk__in={p.person_id for _, p in b.protections}).values_list(
+                "pk", "date_of_birth"
+            )
+        )
+        rows = []
+        for discussion, p in b.protections:
+            birth = born.get(p.person_id)
+            if birth is None or p.started_on < birth:
+                continue
+            p.discussion_id = discussion.pk
+            rows.append(p)
+        self.ctx.bulk(EmergencyProtection, rows)
+        for p in rows:
+            self.event(
+                b,
+                p,
+                "emergency_protection.started",
+                p.person_id,
+                p.involvement_id,
+                when=p.started_on,
+                summary=protection_summary(p.kind, p.started_on, p.ended_on, p.court),
+                detail=protection_detail(p.kind, p.ended_on, p.court, p.discussion_id),
+                recorded_by_id=p.recorded_by_id,
+                recorded_at=p.recorded_at,
+            )
 
     def enquiry(
         self,
@@ -695,6 +792,7 @@ class _Stage:
             else:
                 a.review_id = conference.pk
         ctx.bulk(ConferenceAttendee, [a for _, a in b.attendees])
+        self._protections(b)
         for subject, e in b.events:
             e.subject_id = subject.pk
         ctx.bulk(Event, [e for _, e in b.events])

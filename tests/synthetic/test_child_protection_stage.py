@@ -1,17 +1,20 @@
 """The synthetic county's child protection: every child protection involvement has its plan,
 with the strategy discussion, enquiry and ICPC that led to it, core groups and reviews due by
 the rules (some late, some missed), plans with deliberately poor content at the stated rates,
-enquiries with no plan for some children in need, and nothing dated on or after --today."""
+enquiries with no plan for some children in need, police protection and emergency protection
+orders around some strategy discussions, and nothing dated on or after --today."""
 
 import datetime as dt
 
 import pytest
 from django.db.models import Count, F, Q
+from django.utils import timezone
 
 from kinfold.child_protection.models import (
     ActionReview,
     CoreGroup,
     CPPlanSchedule,
+    EmergencyProtection,
     InitialConference,
     ReviewConference,
     Section47Enquiry,
@@ -20,14 +23,14 @@ from kinfold.child_protection.models import (
 from kinfold.journey.models import Event, Involvement
 from kinfold.plans.models import Contingency, Plan, PlanAction
 from kinfold.timescales.calendar import WorkingCalendar, add_months
-from synthetic.county import clear_county, generate
+from synthetic.county import _tables_to_clear, clear_county, generate
 from synthetic.pipeline import Options
 
 TODAY = dt.date(2026, 3, 31)
 
 
 def options() -> Options:
-    return Options(children=1500, years=3, seed=17, today=TODAY, allocated_share=0.12)
+    return Options(children=1500, years=3, seed=17, today=TODAY, allocated_share=0.2)
 
 
 @pytest.fixture(scope="module")
@@ -142,6 +145,47 @@ def test_children_in_need_with_enquiries_and_no_plan(county):
 
 
 @pytest.mark.django_db
+def test_police_protection_and_orders_around_some_strategy_discussions(county):
+    """8% of discussions with police protection (1-3 days, from the discussion's day or the
+    day before) and 2% with an order (2-8 days, a named court, from its day or the next
+    working day), each with its event. This county has some 70 discussions, so the shares
+    are bounded loosely (8% of 70 is 5.6, give or take 2.3)."""
+    discussions = StrategyDiscussion.objects.count()
+    protections = EmergencyProtection.objects.select_related("discussion", "person")
+    police = protections.filter(kind="police")
+    orders = protections.filter(kind="epo")
+    assert 0.02 < police.count() / discussions < 0.16
+    assert orders.exists() and orders.count() / discussions < 0.07
+    assert protections.values("discussion").distinct().count() == protections.count()
+    for p in protections:
+        held_on = timezone.localdate(p.discussion.held_at)
+        assert p.person_id == p.discussion.person_id
+        assert p.involvement_id == p.discussion.involvement_id
+        assert p.person.date_of_birth is not None and p.started_on >= p.person.date_of_birth
+        if p.kind == "police":
+            assert held_on - dt.timedelta(days=1) <= p.started_on <= held_on
+            assert p.court == ""
+            assert p.ended_on is None or 1 <= (p.ended_on - p.started_on).days <= 3
+        else:
+            assert held_on <= p.started_on <= WorkingCalendar().next_working_day(held_on)
+            assert p.court.endswith("Family Court")
+            assert p.ended_on is None or 2 <= (p.ended_on - p.started_on).days <= 8
+        if p.ended_on is None:  # still running: it would have ended on or after --today
+            assert p.started_on + dt.timedelta(days=8) >= TODAY
+    events = Event.objects.filter(type="emergency_protection.started")
+    assert sorted(events.values_list("subject_id", flat=True)) == sorted(
+        protections.values_list("pk", flat=True)
+    )
+    assert not events.filter(significant=False).exists()
+
+
+def test_clearing_the_county_removes_the_protections_with_the_people():
+    # clear_county removes every table that refers to a person, in one TRUNCATE (PostgreSQL)
+    # or one transaction whose foreign keys are checked at its end (SQLite).
+    assert EmergencyProtection in _tables_to_clear()
+
+
+@pytest.mark.django_db
 def test_nothing_dated_on_or_after_today(county):
     assert not StrategyDiscussion.objects.filter(held_at__date__gte=TODAY).exists()
     assert not Section47Enquiry.objects.filter(
@@ -149,7 +193,16 @@ def test_nothing_dated_on_or_after_today(county):
     ).exists()
     assert not CoreGroup.objects.filter(held_on__gte=TODAY).exists()
     assert not ReviewConference.objects.filter(held_on__gte=TODAY).exists()
-    kinds = ["strategy_discussion.held", "s47.started", "icpc.held", "core_group.held"]
+    assert not EmergencyProtection.objects.filter(
+        Q(started_on__gte=TODAY) | Q(ended_on__gte=TODAY) | Q(recorded_at__date__gte=TODAY)
+    ).exists()
+    kinds = [
+        "strategy_discussion.held",
+        "s47.started",
+        "icpc.held",
+        "core_group.held",
+        "emergency_protection.started",
+    ]
     events = Event.objects.filter(type__in=kinds)
     assert events.exists()
     assert not events.filter(occurred_at__date__gte=TODAY).exists()
