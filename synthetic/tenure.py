@@ -145,9 +145,14 @@ def plan_allocations(
             if kid_start >= today:
                 continue
         hh.allocations.append(AllocationPlan(kid.pk, worker, team.pk, kind, kid_start))
-        if previous and kid_start == start:
+        # The worker before: not before the pregnancy either (the first allocation is the
+        # referral's day, and an earlier one would be a pre-birth referral too early: 8606).
+        floor = earliest
+        if kid.dob is None and kid.edd is not None:
+            floor = max(earliest, kid.edd - PREGNANCY + dt.timedelta(days=7))
+        if previous and kid_start == start and floor < start - dt.timedelta(days=1):
             began = start - dt.timedelta(days=rng.randint(40, max(41, (start - earliest).days)))
-            began = max(began, earliest)
+            began = max(began, floor)
             reason = "Worker left" if previous in team.leavers else "Change of worker"
             hh.allocations.append(
                 AllocationPlan(
