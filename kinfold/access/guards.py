@@ -84,6 +84,7 @@ def person_view(*, audit_as: str = AuditAction.VIEW, kwarg: str = "pk"):
                     detail={"path": request.path, "break_glass": decision.via_break_glass},
                 )
             request.access_decision = decision
+            request.access_person_id = person.pk  # whom the decision is about
             return view(request, person, *args, **kwargs)
 
         return wrapper

@@ -204,12 +204,15 @@ class JourneySummary:
     last_visit: CaseNote | None
 
 
-def journey_summary(*, worker: Worker, person_id: int, recent: int = 5) -> JourneySummary | None:
+def journey_summary(
+    *, worker: Worker, person_id: int, recent: int = 5, checked: bool = False
+) -> JourneySummary | None:
     """The team around the child, changes of social worker, open involvements, the latest
-    events and the latest visit; None when the worker may not see the child (decided once)."""
+    events and the latest visit; None when the worker may not see the child (decided once:
+    `checked` says the caller's page has already decided, for this worker and child)."""
     from kinfold.workforce.selectors import allocations_for_person
 
-    if not _may_see(worker, person_id):
+    if not checked and not _may_see(worker, person_id):
         return None
     today = timezone.localdate()
     return JourneySummary(

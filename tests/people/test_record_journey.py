@@ -442,3 +442,36 @@ def test_a_closed_episode_shows_its_closure(child, org, personas, client_for):
     assert "Nothing with a timescale is open" in text
     steps = section(text, "episode", "</table>")
     assert "Episode closed" in steps and "6 Jan 2024" in steps
+
+
+def test_the_page_decides_once_whether_the_worker_may_see_the_child(
+    history, child, personas, client_for, monkeypatch
+):
+    """The guard decides; the journey summary on the page trusts that decision for this child
+    (it asked again, three more queries, before)."""
+    from kinfold.access import guards
+    from kinfold.journey import selectors
+
+    asked = []
+    real = guards.check_person
+
+    def counting(worker, person):
+        asked.append(person.pk)
+        return real(worker, person)
+
+    monkeypatch.setattr(guards, "check_person", counting)
+    monkeypatch.setattr(selectors, "check_person", counting)
+    client = client_for(personas["allocated_worker"])
+    text = client.get(reverse("people:detail", args=[child.pk])).content.decode()
+    assert asked == [child.pk]
+    assert "Child protection since 2 Feb 2026" in section(text, "stage-now", "</dl>")
+
+
+def test_the_summary_still_decides_for_itself_when_no_page_has(history, child, personas):
+    from kinfold.journey import selectors
+    from tests.factories import WorkerFactory
+
+    stranger = WorkerFactory(role="social_worker")
+    assert selectors.journey_summary(worker=stranger, person_id=child.pk) is None
+    mine = selectors.journey_summary(worker=personas["allocated_worker"], person_id=child.pk)
+    assert mine is not None and mine.open_involvements

@@ -21,8 +21,16 @@ def journey_summary(context, person):
     # not import the stage apps at module level.
     from kinfold.quality.selectors import child_stage
 
-    worker = context["request"].user
-    summary = selectors.journey_summary(worker=worker, person_id=person.pk)
+    request = context["request"]
+    worker = request.user
+    # The page's guard (person_view) decided for this child: not asked twice.
+    decision = getattr(request, "access_decision", None)
+    checked = (
+        decision is not None
+        and decision.allowed
+        and getattr(request, "access_person_id", None) == person.pk
+    )
+    summary = selectors.journey_summary(worker=worker, person_id=person.pk, checked=checked)
     return {
         "person": person,
         "summary": summary,
