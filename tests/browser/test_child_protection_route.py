@@ -4,8 +4,9 @@ Maisie Okafor is referred to the north district for assessment. Her social worke
 single assessment, records each part and completes it: a strategy discussion is needed, and
 her team manager authorises it. The strategy discussion is not saved until health has taken
 part. The police had taken her into police protection the night before: it is not saved as
-lasting five days (72 hours at most). The section 47 enquiry is not closed without its outcome. The IRO records the initial
-conference (not before the strategy discussion) and chairs it: a child protection plan for
+lasting five days (72 hours at most). The section 47 enquiry is not closed without its
+outcome. The IRO records the initial conference (not before the strategy discussion) and
+chairs it: a child protection plan for
 physical abuse. The social worker writes the plan; its vague action is flagged by the quality
 checks (without JavaScript by "Check the plan", with it as she types) until it says who, by
 when and how we will know. A core group reviews progress on each action; the review
