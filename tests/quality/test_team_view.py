@@ -29,6 +29,7 @@ from django.urls import reverse
 
 from kinfold.access.models import AuditAction, AuditEvent
 from kinfold.assessments import services as assessment_services
+from kinfold.assessments.models import Assessment
 from kinfold.child_protection import services as cp_services
 from kinfold.front_door.models import Referral
 from kinfold.journey.models import Involvement
@@ -141,20 +142,26 @@ def test_the_team_manager_sees_the_teams_late_and_at_risk_work(
     ]
     maisie = next(r for r in assessments.split("</tr>") if "Maisie Okafor" in r)
     assert "9 Mar 2026" in maisie and "Overdue" in maisie
+    # Each row links to the child's record and the assessment itself.
+    assert f'href="{reverse("people:detail", args=[child.pk])}"' in maisie
+    assessment = Assessment.objects.get(person=child, completed_on__isnull=True)
+    assert f'href="{reverse("assessments:assessment", args=[assessment.pk])}"' in maisie
     assert "Stroud" not in text  # the south team's child
 
     s47s = section(text, "s47s")
     assert "Maisie Okafor" in s47s and "13 Jan 2026" in s47s
-    assert reverse("child_protection:s47", args=[north["enquiry"].pk]) in s47s
+    assert f'href="{reverse("child_protection:s47", args=[north["enquiry"].pk])}"' in s47s
     icpcs = section(text, "icpcs")
     assert "Maisie Okafor" in icpcs and "3 Feb 2026" in icpcs and "Overdue" in icpcs
+    assert f'href="{reverse("people:detail", args=[child.pk])}"' in icpcs
 
     flagged = section(text, "flagged")
     assert "Tobias Reyes" in flagged
     assert re.search(r'numeric">2</td>', flagged)
-    assert reverse("plans:plan", args=[north["plan"].pk]) in flagged
+    assert f'href="{reverse("plans:plan", args=[north["plan"].pk])}"' in flagged
     visits = section(text, "visits")
     assert "Tobias Reyes" in visits and "30 Mar 2026" in visits
+    assert f'href="{reverse("people:detail", args=[north["tobias"].pk])}"' in visits
     assert re.search(r'numeric">42</td>', visits)
 
     # The restricted child is never named; the names shown are audited.
