@@ -118,8 +118,9 @@ class Episode:
     care: list[Involvement] = field(default_factory=list)
 
 
-def _load_chains(window: Period) -> dict[int, Involvement]:
-    """The episode involvements open on any day of the period, with those they stepped from."""
+def _load_chains(window: Period) -> tuple[dict[int, Involvement], list[Involvement]]:
+    """The episode involvements open on any day of the period, with those they stepped from;
+    and the child in care involvements open in the period that stepped from one of them."""
     loaded = {
         inv.pk: inv
         for inv in Involvement.objects.filter(stage__in=EPISODE_STAGES, started_on__lte=window.end)
@@ -127,14 +128,12 @@ def _load_chains(window: Period) -> dict[int, Involvement]:
         .select_related("team", "person", "person__merged_into")
     }
     # Episodes whose child is in care in the period, from an episode that ended before it.
-    into_care = set(
+    care = list(
         Involvement.objects.filter(
             stage=IN_CARE, stepped_from__stage__in=EPISODE_STAGES, started_on__lte=window.end
-        )
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=window.start))
-        .values_list("stepped_from_id", flat=True)
+        ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=window.start))
     )
-    wanted = {i.stepped_from_id for i in loaded.values() if i.stepped_from_id} | into_care
+    wanted = {i.stepped_from_id for i in [*loaded.values(), *care] if i.stepped_from_id}
     wanted -= set(loaded)
     while wanted:
         more = list(
@@ -144,7 +143,7 @@ def _load_chains(window: Period) -> dict[int, Involvement]:
         )
         loaded.update({i.pk: i for i in more})
         wanted = {i.stepped_from_id for i in more if i.stepped_from_id} - set(loaded)
-    return loaded
+    return loaded, care
 
 
 def _root(inv: Involvement, loaded: dict[int, Involvement]) -> Involvement:
@@ -157,7 +156,7 @@ def _root(inv: Involvement, loaded: dict[int, Involvement]) -> Involvement:
 
 def select(window: Period) -> list[Episode]:
     as_at = window.as_at
-    loaded = _load_chains(window)
+    loaded, care_rows = _load_chains(window)
     if not loaded:
         return []
     episodes: dict[int, Episode] = {}
@@ -166,9 +165,8 @@ def select(window: Period) -> list[Episode]:
         episodes.setdefault(root.pk, Episode(root=root)).involvements.append(inv)
     episode_of = {inv.pk: root for root, e in episodes.items() for inv in e.involvements}
     ids = list(episode_of)
-    for care in Involvement.objects.filter(
-        stepped_from_id__in=ids, stage=IN_CARE, started_on__lte=as_at
-    ):
+    # (A care involvement that ended before the period belongs to an episode that did too.)
+    for care in care_rows:
         episodes[episode_of[care.stepped_from_id]].care.append(care)
 
     for referral in (
